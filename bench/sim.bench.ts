@@ -1,0 +1,251 @@
+// bench:sim — the simulator's API server at cluster scale: 10,000 pods in 100 namespaces, list-all through
+// client-node (JSON) and `kubectl get pods -A` (Table), 1,000 updates/s fanned out to 50 watchers, and the
+// server's peak RSS. The server runs in its own process; this process plays the clients.
+//
+// Usage: npm run bench:sim [-- --pods 10000 --watchers 50 --rate 1000 --seconds 10]
+
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { type IncomingMessage, request } from 'node:http';
+import { Agent } from 'node:http';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { machineInfo, writeBenchSection } from './lib/report.js';
+
+const { values } = parseArgs({
+  options: {
+    pods: { type: 'string', default: '10000' },
+    namespaces: { type: 'string', default: '100' },
+    watchers: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const PODS = Number(values.pods);
+const NAMESPACES = Number(values.namespaces);
+const WATCHERS = Number(values.watchers);
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const nowMs = () => performance.timeOrigin + performance.now();
+
+function call(base: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(new URL(path, base), { method, agent, headers: { 'Content-Type': contentType, ...(text ? { 'Content-Length': Buffer.byteLength(text) } : {}) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    if (text) req.write(text);
+    req.end();
+  });
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
+}
+
+function pod(ns: string, i: number) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `pod-${i}`, namespace: ns, labels: { app: `app-${i % 20}`, tier: i % 2 ? 'web' : 'api' } },
+    spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '64Mi' } } }], nodeName: `sim-node-${(i % 3) + 1}` },
+    status: {
+      phase: 'Running',
+      podIP: `10.244.${i % 250}.${i % 200}`,
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [{ name: 'app', ready: true, restartCount: 0, image: 'nginx:1.27', imageID: '', state: { running: { startedAt: new Date().toISOString() } } }],
+    },
+  };
+}
+
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+const median = (xs: number[]) => percentile(xs, 50);
+
+async function startChild(): Promise<{ child: ChildProcess; url: string; kubeconfig: string; pid: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./lib/sim-child.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: child.stdout! });
+  const line = await new Promise<string>((resolve) => rl.once('line', resolve));
+  const info = JSON.parse(line) as { url: string; kubeconfig: string; pid: number };
+  return { child, ...info };
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 'NaN');
+  return kb / 1024;
+}
+
+async function main(): Promise<void> {
+  const sim = await startChild();
+  console.log(`simulator at ${sim.url} (pid ${sim.pid})`);
+  const t0 = nowMs();
+  await pool(
+    Array.from({ length: NAMESPACES }, (_, i) => `bench-${i}`),
+    16,
+    async (ns) => void (await call(sim.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })),
+  );
+  await pool(
+    Array.from({ length: PODS }, (_, i) => i),
+    32,
+    async (i) => {
+      const ns = `bench-${i % NAMESPACES}`;
+      const code = await call(sim.url, 'POST', `/api/v1/namespaces/${ns}/pods`, pod(ns, i));
+      if (code !== 201) throw new Error(`create pod ${i}: HTTP ${code}`);
+    },
+  );
+  const createSeconds = (nowMs() - t0) / 1000;
+  console.log(`created ${PODS} pods in ${NAMESPACES} namespaces in ${createSeconds.toFixed(1)} s (${Math.round(PODS / createSeconds)} creates/s)`);
+
+  // list-all through client-node (typed models, JSON)
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(sim.kubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const listTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const s = nowMs();
+    const list = await core.listPodForAllNamespaces();
+    listTimes.push(nowMs() - s);
+    if (list.items.length !== PODS) throw new Error(`listed ${list.items.length} pods, expected ${PODS}`);
+  }
+  // The same list as raw HTTP (server + transfer, no client-side model decoding).
+  const rawTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const s = nowMs();
+    await call(sim.url, 'GET', '/api/v1/pods');
+    rawTimes.push(nowMs() - s);
+  }
+  console.log(`list-all client-node: median ${median(listTimes).toFixed(0)} ms; raw HTTP: median ${median(rawTimes).toFixed(0)} ms`);
+
+  // kubectl get pods -A (Table), with a fresh discovery cache each time (worst case).
+  const kubectlTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const s = nowMs();
+    const r = spawnSync('kubectl', ['--kubeconfig', sim.kubeconfig, '--cache-dir', `/tmp/kubemend-bench-cache-${process.pid}`, 'get', 'pods', '-A'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    kubectlTimes.push(nowMs() - s);
+    if (r.status !== 0) throw new Error(`kubectl failed: ${r.stderr}`);
+    if (i === 0 && r.stdout.trim().split('\n').length !== PODS + 1) throw new Error('kubectl printed the wrong number of rows');
+  }
+  console.log(`kubectl get pods -A: median ${median(kubectlTimes).toFixed(0)} ms`);
+
+  // Watch fan-out: WATCHERS streams on all pods, RATE merge-patches/s for SECONDS, lag = receipt - send time.
+  const lags: number[] = [];
+  let delivered = 0;
+  const streams: IncomingMessage[] = [];
+  const rv = await new Promise<string>((resolve, reject) => {
+    request(new URL('/api/v1/namespaces/default/configmaps', sim.url), { agent }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      res.on('end', () => resolve((JSON.parse(body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion));
+    })
+      .on('error', reject)
+      .end();
+  });
+  await Promise.all(
+    Array.from(
+      { length: WATCHERS },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = request(new URL(`/api/v1/pods?watch=true&resourceVersion=${rv}`, sim.url), (res) => {
+            streams.push(res);
+            let buf = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              buf += chunk;
+              let nl = buf.indexOf('\n');
+              while (nl >= 0) {
+                const line = buf.slice(0, nl);
+                buf = buf.slice(nl + 1);
+                const ev = JSON.parse(line) as { object: { metadata: { annotations?: Record<string, string> } } };
+                const sent = Number(ev.object.metadata.annotations?.['bench/sent-at']);
+                if (sent) {
+                  lags.push(nowMs() - sent);
+                  delivered++;
+                }
+                nl = buf.indexOf('\n');
+              }
+            });
+            resolve();
+          });
+          req.on('error', reject);
+          req.end();
+        }),
+    ),
+  );
+  const total = RATE * SECONDS;
+  const startAt = nowMs();
+  let sent = 0;
+  let patchErrors = 0;
+  const inflight = new Set<Promise<void>>();
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((nowMs() - startAt) / 1000) * RATE));
+    while (sent < due) {
+      const i = sent++ % PODS;
+      const ns = `bench-${i % NAMESPACES}`;
+      const p = call(sim.url, 'PATCH', `/api/v1/namespaces/${ns}/pods/pod-${i}`, { metadata: { annotations: { 'bench/sent-at': String(nowMs()) } } }, 'application/merge-patch+json').then(
+        (code) => {
+          if (code !== 200) patchErrors++;
+        },
+      );
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.all(inflight);
+  const sendSeconds = (nowMs() - startAt) / 1000;
+  const deadline = nowMs() + 10_000;
+  while (delivered < total * WATCHERS && nowMs() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const fanoutSeconds = (nowMs() - startAt) / 1000;
+  for (const s of streams) s.destroy();
+  const rss = peakRssMb(sim.pid);
+  sim.child.kill('SIGTERM');
+
+  const p50 = percentile(lags, 50);
+  const p99 = percentile(lags, 99);
+  const achievedRate = total / sendSeconds;
+  console.log(`fan-out: sent ${total} updates in ${sendSeconds.toFixed(1)} s (${achievedRate.toFixed(0)}/s, ${patchErrors} errors), delivered ${delivered}/${total * WATCHERS} events; lag p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+  console.log(`simulator peak RSS ${rss.toFixed(0)} MB`);
+
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const rows = [
+    ['create 10k pods over HTTP (32 concurrent clients)', `${createSeconds.toFixed(1)} s (${Math.round(PODS / createSeconds)}/s)`, '—', ''],
+    ['list all pods, client-node (JSON + model decoding), median of 5', `${median(listTimes).toFixed(0)} ms`, '< 400 ms', verdict(median(listTimes) < 400)],
+    ['list all pods, raw HTTP (server + transfer), median of 5', `${median(rawTimes).toFixed(0)} ms`, '—', ''],
+    ['`kubectl get pods -A` (Table, cold discovery cache), median of 3', `${median(kubectlTimes).toFixed(0)} ms`, '< 400 ms', verdict(median(kubectlTimes) < 400)],
+    [`updates sent (target ${RATE}/s for ${SECONDS} s)`, `${achievedRate.toFixed(0)}/s`, `${RATE}/s`, verdict(achievedRate >= RATE * 0.95)],
+    [`events delivered to ${WATCHERS} watchers`, `${delivered} / ${total * WATCHERS} in ${fanoutSeconds.toFixed(1)} s`, 'all', verdict(delivered === total * WATCHERS)],
+    ['watch delivery lag p50 / p99', `${p50.toFixed(1)} / ${p99.toFixed(1)} ms`, 'p99 < 200 ms', verdict(p99 < 200)],
+    ['simulator peak RSS', `${rss.toFixed(0)} MB`, '< 600 MB', verdict(rss < 600)],
+  ];
+  writeBenchSection('sim', {
+    title: 'Simulator API server (`npm run bench:sim`)',
+    machine: machineInfo(),
+    notes: [
+      `${PODS} pods in ${NAMESPACES} namespaces; the simulator runs in its own process (controllers off: this measures the API server), the bench process plays every client.`,
+      'Watchers parse every event with JSON.parse; lag is the time from just before the PATCH is sent to the watcher parsing the event (both processes share the machine\'s 2 cores).',
+      'kubectl times include process start, the dispatcher\'s /version probe and discovery with an empty cache.',
+    ],
+    header: ['case', 'result', 'target', ''],
+    rows,
+  });
+  console.log('results written to docs/benchmarks.md');
+  agent.destroy();
+}
+
+await main();

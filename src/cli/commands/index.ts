@@ -1,0 +1,5 @@
+import type { Command } from '../command.js';
+import { simCommand } from './sim.js';
+
+// The command table: one import and one row per command (ordered as a user meets them).
+export const COMMANDS: readonly Command[] = [simCommand];

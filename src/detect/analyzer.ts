@@ -1,0 +1,193 @@
+import type { CoreV1Event } from '@kubernetes/client-node';
+import { eventContainer, eventCount, eventFirstSeen, eventLastSeen, isWarning } from './events.js';
+import type { Details, EventExcerpt, Finding, Problem } from './finding.js';
+import { type HasMetadata, isClusterScoped, type KindMap, type KindName, type ObjectRef, refOf } from './kinds.js';
+import { SnapshotRedactor } from './redaction-scope.js';
+import type { ClusterSnapshot } from './snapshot.js';
+import { toIso, toMs } from './time.js';
+
+/** One analyzer per kind: it looks at one object of its kind (and anything else in the snapshot) and says what is wrong. */
+export interface Analyzer<K extends KindName = KindName> {
+  readonly name: string;
+  readonly kind: K;
+  analyze(target: KindMap[K], snapshot: ClusterSnapshot): readonly Problem[] | Promise<readonly Problem[]>;
+}
+
+export interface AnalysisError {
+  readonly code: 'AnalyzerFailed';
+  readonly analyzer: string;
+  readonly object: ObjectRef;
+  readonly message: string;
+}
+
+export interface AnalysisResult {
+  readonly findings: readonly Finding[];
+  /** An analyzer that throws on one odd object is reported here; the rest of the run goes on. */
+  readonly errors: readonly AnalysisError[];
+}
+
+export interface RunOptions {
+  /** Only this namespace; cluster-scoped analyzers (Node, PV, webhooks) are skipped. */
+  readonly namespace?: string;
+  /** Analyzer names or kinds to run, case-insensitive (`pod`, `Service`, `log`); empty means all. */
+  readonly filter?: readonly string[];
+}
+
+const MAX_EVENTS_PER_FINDING = 6;
+
+export function selectAnalyzers(analyzers: readonly Analyzer[], options: RunOptions): Analyzer[] {
+  const wanted = new Set((options.filter ?? []).map((f) => f.toLowerCase()));
+  return analyzers.filter(
+    (a) =>
+      (wanted.size === 0 || wanted.has(a.name.toLowerCase()) || wanted.has(a.kind.toLowerCase())) &&
+      (options.namespace === undefined || !isClusterScoped(a.kind)),
+  );
+}
+
+function excerpt(e: CoreV1Event, redact: (s: string) => string, own: boolean): EventExcerpt {
+  const first = toIso(eventFirstSeen(e));
+  const last = toIso(eventLastSeen(e));
+  const io = e.involvedObject;
+  return {
+    type: e.type ?? 'Normal',
+    reason: e.reason ?? '',
+    message: redact(e.message ?? ''),
+    count: eventCount(e),
+    ...(first !== undefined ? { firstSeen: first } : {}),
+    ...(last !== undefined ? { lastSeen: last } : {}),
+    ...(own
+      ? {}
+      : {
+          object: {
+            kind: io?.kind ?? '',
+            name: io?.name ?? '',
+            uid: io?.uid ?? '',
+            ...(io?.namespace ? { namespace: io.namespace } : {}),
+          },
+        }),
+  };
+}
+
+function evidenceEvents(problem: Problem, uid: string, snapshot: ClusterSnapshot): CoreV1Event[] {
+  if (problem.eventReasons?.length === 0) return [];
+  const reasons = problem.eventReasons ? new Set(problem.eventReasons) : undefined;
+  return snapshot.eventsFor(uid).filter((e) => {
+    if (!isWarning(e) || (reasons && !reasons.has(e.reason ?? ''))) return false;
+    const c = eventContainer(e);
+    return problem.container === undefined || c === undefined || c === problem.container;
+  });
+}
+
+function redactDetails(details: Details | undefined, redact: (s: string) => string): Details {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(details ?? {})) out[k] = typeof v === 'string' ? redact(v) : v;
+  return out;
+}
+
+/** The shared skeleton: a Problem on `target` becomes a Finding with its evidence attached and redacted. */
+export function toFinding(
+  analyzer: Analyzer,
+  target: HasMetadata,
+  problem: Problem,
+  snapshot: ClusterSnapshot,
+  redactor: SnapshotRedactor,
+): Finding {
+  const object = refOf(analyzer.kind, target);
+  const redact = (s: string): string => redactor.text(object.namespace, s);
+  const own = evidenceEvents(problem, object.uid, snapshot);
+  const related = (problem.relatedEvents ?? []).filter(isWarning);
+  const events = [...own.map((e) => excerpt(e, redact, true)), ...related.map((e) => excerpt(e, redact, false))].slice(
+    0,
+    MAX_EVENTS_PER_FINDING,
+  );
+  const now = snapshot.now().getTime();
+  const starts = [toMs(problem.since), ...[...own, ...related].map(eventFirstSeen)].filter(
+    (t): t is number => t !== undefined && t <= now,
+  );
+  const logs = problem.logs
+    ? { ...problem.logs, lines: problem.logs.lines.map(redact), errorLines: problem.logs.errorLines.map(redact) }
+    : undefined;
+  return {
+    analyzer: analyzer.name,
+    object,
+    failureClass: problem.failureClass,
+    severity: problem.severity,
+    reason: problem.reason,
+    summary: redact(problem.summary),
+    ...(problem.container !== undefined ? { container: problem.container } : {}),
+    details: redactDetails(problem.details, redact),
+    ...(problem.status
+      ? { status: redactor.object(object.namespace, problem.status) as Readonly<Record<string, unknown>> }
+      : {}),
+    events,
+    ...(logs ? { logs } : {}),
+    firstSeen: new Date(starts.length > 0 ? Math.min(...starts) : now).toISOString(),
+    lastSeen: new Date(now).toISOString(),
+  };
+}
+
+async function analyzeOne(
+  analyzer: Analyzer,
+  target: HasMetadata,
+  snapshot: ClusterSnapshot,
+  redactor: SnapshotRedactor,
+  out: Finding[],
+  errors: AnalysisError[],
+): Promise<void> {
+  try {
+    const problems = await analyzer.analyze(target as KindMap[KindName], snapshot);
+    for (const p of problems) out.push(toFinding(analyzer, target, p, snapshot, redactor));
+  } catch (err) {
+    errors.push({
+      code: 'AnalyzerFailed',
+      analyzer: analyzer.name,
+      object: refOf(analyzer.kind, target),
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+/** Runs every selected analyzer over every object of its kind in the snapshot. */
+export async function runAnalyzers(
+  analyzers: readonly Analyzer[],
+  snapshot: ClusterSnapshot,
+  options: RunOptions = {},
+): Promise<AnalysisResult> {
+  const findings: Finding[] = [];
+  const errors: AnalysisError[] = [];
+  const redactor = new SnapshotRedactor(snapshot);
+  const pending: Promise<void>[] = [];
+  for (const analyzer of selectAnalyzers(analyzers, options)) {
+    for (const target of snapshot.list(analyzer.kind, options.namespace)) {
+      pending.push(analyzeOne(analyzer, target, snapshot, redactor, findings, errors));
+    }
+  }
+  await Promise.all(pending);
+  return { findings: sortFindings(findings), errors };
+}
+
+/**
+ * Runs the analyzers of `kind` on one object: what a watcher calls when that object changes (it then runs the
+ * same for the object's owners, see `ownerChain`).
+ */
+export async function analyzeObject<K extends KindName>(
+  analyzers: readonly Analyzer[],
+  snapshot: ClusterSnapshot,
+  kind: K,
+  target: KindMap[K],
+): Promise<AnalysisResult> {
+  const findings: Finding[] = [];
+  const errors: AnalysisError[] = [];
+  const redactor = new SnapshotRedactor(snapshot);
+  await Promise.all(
+    analyzers.filter((a) => a.kind === kind).map((a) => analyzeOne(a, target, snapshot, redactor, findings, errors)),
+  );
+  return { findings: sortFindings(findings), errors };
+}
+
+// Promise.all finishes in I/O order; sorting keeps output (and tests) deterministic.
+function sortFindings(findings: Finding[]): Finding[] {
+  const key = (f: Finding): string =>
+    `${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}/${f.analyzer}/${f.failureClass}/${f.container ?? ''}`;
+  return findings.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

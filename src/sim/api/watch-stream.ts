@@ -1,0 +1,75 @@
+// A watch as kube-apiserver serves it: 200, chunked, one JSON event per line, 410 Expired as an ERROR event,
+// optional bookmarks, closed at timeoutSeconds. Each event is serialised once per stream.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../objects.js';
+import { type ResourceInfo, apiVersionOf } from '../resources.js';
+import type { FieldSelector, LabelSelector } from '../store/selectors.js';
+import { StatusError } from '../store/status-error.js';
+import { toTable } from '../tables/index.js';
+import { jsonOf, queryBool, queryInt, wantsTable } from './http-util.js';
+import type { HandlerContext } from './resource-handlers.js';
+
+const BOOKMARK_EVERY_MS = 5_000;
+
+export function serveWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: HandlerContext,
+  r: ResourceInfo,
+  namespace: string | undefined,
+  sel: { labelSelector: LabelSelector; fieldSelector: FieldSelector },
+): void {
+  const table = wantsTable(req.headers.accept);
+  const timeoutSeconds = queryInt('timeoutSeconds', url.searchParams.get('timeoutSeconds'));
+  const bookmarks = queryBool(url.searchParams.get('allowWatchBookmarks'));
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.flushHeaders();
+  ctx.streams.add(res);
+  let lastRv = ctx.store.resourceVersion;
+
+  const render = (o: KubeObject): string =>
+    table ? JSON.stringify(toTable(r, [o], { resourceVersion: o.metadata.resourceVersion ?? '' }, ctx.now(), 'Metadata')) : jsonOf(o);
+  const write = (type: string, objectJson: string): void => {
+    if (!res.writableEnded) res.write(`{"type":"${type}","object":${objectJson}}\n`);
+  };
+
+  const start = ctx.store.watch(
+    r,
+    {
+      ...(namespace ? { namespace } : {}),
+      ...sel,
+      ...(url.searchParams.has('resourceVersion') ? { resourceVersion: url.searchParams.get('resourceVersion')! } : {}),
+    },
+    (e) => {
+      lastRv = String(e.rv);
+      write(e.type, render(e.object));
+    },
+  );
+  if (!start.ok) {
+    write('ERROR', JSON.stringify(new StatusError(410, 'Expired', start.message).toStatus()));
+    ctx.streams.delete(res);
+    res.end();
+    return;
+  }
+  const timers: NodeJS.Timeout[] = [];
+  const stop = (): void => {
+    start.cancel();
+    for (const t of timers) clearTimeout(t);
+    ctx.streams.delete(res);
+    if (!res.writableEnded) res.end();
+  };
+  if (bookmarks) {
+    const t = setInterval(() => write('BOOKMARK', JSON.stringify({ kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: lastRv } })), BOOKMARK_EVERY_MS);
+    t.unref();
+    timers.push(t);
+  }
+  if (timeoutSeconds !== undefined && timeoutSeconds > 0) {
+    const t = setTimeout(stop, timeoutSeconds * 1000);
+    t.unref();
+    timers.push(t);
+  }
+  req.on('close', stop);
+  res.on('close', stop);
+}

@@ -1,0 +1,137 @@
+// Assembles the simulated cluster: store + admission + API server (+ controllers and kubelet when they are
+// enabled) and the kubeconfig that reaches it. Product code never imports this; only the CLI's `sim` and
+// `demo` commands and the tests do.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultObject, invalidMessage, validateObject } from './admission/index.js';
+import { type ApiServer, startApiServer } from './api/api-server.js';
+import { type SimClock, createClock } from './clock.js';
+import { writeSimKubeconfig } from './kubeconfig.js';
+import type { KubeObject } from './objects.js';
+import { RESOURCES } from './resources.js';
+import { LogStore } from './store/log-store.js';
+import { ObjectStore } from './store/object-store.js';
+import { errors } from './store/status-error.js';
+
+export interface SimulatorOptions {
+  readonly port?: number;
+  /** Where to write the kubeconfig; a temp file when omitted (removed on close). */
+  readonly kubeconfigPath?: string;
+  /** Simulated clock speed factor (1 = real time). */
+  readonly speed?: number;
+  /** Watch history window in events (older resourceVersions get 410). */
+  readonly historySize?: number;
+  /** Number of worker nodes to create. */
+  readonly nodes?: number;
+  /**
+   * Run controllers, scheduler and kubelet (default true). API-server tests turn them off to drive
+   * object status themselves.
+   */
+  readonly controllers?: boolean;
+}
+
+export interface Simulator {
+  readonly url: string;
+  readonly kubeconfigPath: string;
+  readonly store: ObjectStore;
+  readonly logs: LogStore;
+  readonly clock: SimClock;
+  requestCount(): number;
+  /** Ends every open watch and log stream (clients reconnect), to test resilience and 410 recovery. */
+  dropWatches(): void;
+  close(): Promise<void>;
+}
+
+const byPlural = (plural: string, group = '') => RESOURCES.find((r) => r.plural === plural && r.group === group)!;
+
+function installAdmission(store: ObjectStore): void {
+  store.addAdmission((req) => {
+    if (req.operation === 'DELETE') return req.object;
+    // Status writes come from controllers; users' spec validation does not apply to them.
+    if (req.subresource === 'status') return req.object;
+    const obj = defaultObject(req.resource, req.object);
+    const causes = validateObject(req.resource, obj, req.old);
+    if (causes.length > 0) {
+      const name = obj.metadata.name ?? obj.metadata.generateName ?? '';
+      throw errors.invalid(req.resource.kind, req.resource.group, name, invalidMessage(req.resource.kind, name, causes), causes);
+    }
+    return obj;
+  });
+}
+
+function seed(store: ObjectStore, nodes: number): void {
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+    store.create(byPlural('namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } } as KubeObject);
+  for (let i = 1; i <= nodes; i++) {
+    const name = `sim-node-${i}`;
+    store.create(byPlural('nodes'), {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name,
+        labels: {
+          'kubernetes.io/hostname': name,
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/arch': 'amd64',
+          'node.kubernetes.io/instance-type': 'sim.large',
+          'topology.kubernetes.io/zone': `sim-zone-${((i - 1) % 3) + 1}`,
+        },
+      },
+      spec: { podCIDR: `10.244.${i}.0/24` },
+      status: {
+        capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
+        allocatable: { cpu: '3800m', memory: '15Gi', pods: '110', 'ephemeral-storage': '95Gi' },
+        conditions: [
+          { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+          { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+          { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        ],
+        addresses: [
+          { type: 'InternalIP', address: `172.18.0.${i + 1}` },
+          { type: 'Hostname', address: name },
+        ],
+        nodeInfo: {
+          kubeletVersion: 'v1.32.4',
+          kubeProxyVersion: 'v1.32.4',
+          containerRuntimeVersion: 'containerd://1.7.24',
+          osImage: 'kubemend simulated node',
+          operatingSystem: 'linux',
+          architecture: 'amd64',
+          kernelVersion: '6.1.0-sim',
+        },
+      },
+    } as KubeObject);
+  }
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = createClock(options.speed ?? 1);
+  const store = new ObjectStore({ historySize: options.historySize ?? 10_000, now: () => clock.now() });
+  const logs = new LogStore();
+  installAdmission(store);
+  seed(store, options.nodes ?? 3);
+  const api: ApiServer = await startApiServer({ store, logs, now: () => clock.now(), ...(options.port !== undefined ? { port: options.port } : {}) });
+  let tempDir: string | undefined;
+  let kubeconfigPath = options.kubeconfigPath;
+  if (!kubeconfigPath) {
+    tempDir = mkdtempSync(join(tmpdir(), 'kubemend-sim-'));
+    kubeconfigPath = join(tempDir, 'kubeconfig.yaml');
+  }
+  writeSimKubeconfig(kubeconfigPath, api.url);
+  return {
+    url: api.url,
+    kubeconfigPath,
+    store,
+    logs,
+    clock,
+    requestCount: () => api.requestCount(),
+    dropWatches: () => api.dropStreams(),
+    async close() {
+      await api.close();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}

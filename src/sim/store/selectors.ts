@@ -1,0 +1,243 @@
+// Label and field selectors with kube-apiserver's grammar and error texts. Parsing returns a result, never
+// throws, so a bad `?labelSelector=` becomes a 400 for that request and nothing else.
+
+import { getPath } from '../objects.js';
+
+export type LabelRequirement =
+  | { readonly key: string; readonly op: 'exists' | '!exists' }
+  | { readonly key: string; readonly op: 'in' | 'notin'; readonly values: readonly string[] }
+  | { readonly key: string; readonly op: 'gt' | 'lt'; readonly value: number };
+
+export type LabelSelector = readonly LabelRequirement[];
+export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+
+const KEY_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Splits on commas that are not inside parentheses (`env in (a,b),tier=web`). */
+function splitTop(s: string): string[] | undefined {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (depth < 0) return undefined;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (depth !== 0) return undefined;
+  out.push(cur);
+  return out;
+}
+
+function badKey(key: string): string | undefined {
+  if (!KEY_RE.test(key) || key.length > 316) return `unable to parse requirement: invalid label key "${key}"`;
+  return undefined;
+}
+function badValue(v: string): string | undefined {
+  if (v.length > 63 || !VALUE_RE.test(v)) return `unable to parse requirement: invalid label value: "${v}"`;
+  return undefined;
+}
+
+export function parseLabelSelector(input: string | undefined): ParseResult<LabelSelector> {
+  if (input === undefined || input.trim() === '') return { ok: true, value: [] };
+  const parts = splitTop(input);
+  if (!parts) return { ok: false, message: `unable to parse requirement: unbalanced parentheses in "${input}"` };
+  const reqs: LabelRequirement[] = [];
+  for (const raw of parts) {
+    const part = raw.trim();
+    if (part === '') return { ok: false, message: `found '', expected: identifier` };
+    let m = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(part);
+    if (m) {
+      const key = m[1]!;
+      const values = m[3]!
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v, i, a) => v !== '' || a.length === 1);
+      const err = badKey(key) ?? values.map(badValue).find((e) => e);
+      if (err) return { ok: false, message: err };
+      reqs.push({ key, op: m[2] === 'in' ? 'in' : 'notin', values });
+      continue;
+    }
+    m = /^(!?)([^!=<>\s]+)$/.exec(part);
+    if (m) {
+      const err = badKey(m[2]!);
+      if (err) return { ok: false, message: err };
+      reqs.push({ key: m[2]!, op: m[1] ? '!exists' : 'exists' });
+      continue;
+    }
+    m = /^([^!=<>\s]+)\s*(==|=|!=|<|>)\s*(\S*)$/.exec(part);
+    if (m) {
+      const [, key, op, value] = m as unknown as [string, string, string, string];
+      const err = badKey(key);
+      if (err) return { ok: false, message: err };
+      if (op === '<' || op === '>') {
+        const n = Number(value);
+        if (!/^-?\d+$/.test(value)) return { ok: false, message: `unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer` };
+        reqs.push({ key, op: op === '>' ? 'gt' : 'lt', value: n });
+      } else {
+        const verr = badValue(value);
+        if (verr) return { ok: false, message: verr };
+        reqs.push({ key, op: op === '!=' ? 'notin' : 'in', values: [value] });
+      }
+      continue;
+    }
+    return { ok: false, message: `unable to parse requirement: found '${part}', expected: in, notin, =, ==, !=, gt, lt` };
+  }
+  return { ok: true, value: reqs };
+}
+
+export function matchLabels(selector: LabelSelector, labels: Readonly<Record<string, string>> | undefined): boolean {
+  const l = labels ?? {};
+  for (const r of selector) {
+    const has = Object.hasOwn(l, r.key);
+    const v = l[r.key];
+    switch (r.op) {
+      case 'exists':
+        if (!has) return false;
+        break;
+      case '!exists':
+        if (has) return false;
+        break;
+      case 'in':
+        if (!has || !r.values.includes(v!)) return false;
+        break;
+      case 'notin':
+        if (has && r.values.includes(v!)) return false;
+        break;
+      case 'gt':
+      case 'lt': {
+        if (!has || !/^-?\d+$/.test(v!)) return false;
+        const n = Number(v);
+        if (r.op === 'gt' ? !(n > r.value) : !(n < r.value)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** A metav1.LabelSelector object (matchLabels + matchExpressions) as used in workload specs. */
+export interface LabelSelectorSpec {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export function selectorFromSpec(spec: LabelSelectorSpec | undefined): LabelSelector {
+  if (!spec) return [];
+  const reqs: LabelRequirement[] = Object.entries(spec.matchLabels ?? {}).map(([key, v]) => ({ key, op: 'in', values: [v] }));
+  for (const e of spec.matchExpressions ?? []) {
+    const op = e.operator;
+    if (op === 'In') reqs.push({ key: e.key, op: 'in', values: e.values ?? [] });
+    else if (op === 'NotIn') reqs.push({ key: e.key, op: 'notin', values: e.values ?? [] });
+    else if (op === 'Exists') reqs.push({ key: e.key, op: 'exists' });
+    else if (op === 'DoesNotExist') reqs.push({ key: e.key, op: '!exists' });
+  }
+  return reqs;
+}
+
+/** Renders a selector back to the `a=b,c in (d)` form used in messages and `kubectl describe`. */
+export function formatLabelSelector(selector: LabelSelector): string {
+  return selector
+    .map((r) => {
+      switch (r.op) {
+        case 'exists':
+          return r.key;
+        case '!exists':
+          return `!${r.key}`;
+        case 'in':
+          return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
+        case 'notin':
+          return r.values.length === 1 ? `${r.key}!=${r.values[0]}` : `${r.key} notin (${r.values.join(',')})`;
+        case 'gt':
+          return `${r.key}>${r.value}`;
+        case 'lt':
+          return `${r.key}<${r.value}`;
+      }
+    })
+    .join(',');
+}
+
+// ---- field selectors ----
+
+export interface FieldRequirement {
+  readonly field: string;
+  readonly op: '=' | '!=';
+  readonly value: string;
+}
+export type FieldSelector = readonly FieldRequirement[];
+
+const COMMON_FIELDS = ['metadata.name', 'metadata.namespace'];
+/** The field labels kube-apiserver supports per resource (plural); others are a 400 like the real server. */
+const FIELDS: Record<string, readonly string[]> = {
+  pods: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+    'regarding.kind',
+    'regarding.namespace',
+    'regarding.name',
+    'regarding.uid',
+    'note',
+  ],
+  secrets: ['type'],
+  nodes: ['spec.unschedulable'],
+  namespaces: ['status.phase'],
+  replicasets: ['status.replicas'],
+  jobs: ['status.successful'],
+  persistentvolumeclaims: ['spec.volumeName'],
+  persistentvolumes: ['spec.storageClassName'],
+  services: ['spec.clusterIP', 'spec.type'],
+  certificatesigningrequests: ['spec.signerName'],
+};
+
+export function parseFieldSelector(input: string | undefined, plural: string): ParseResult<FieldSelector> {
+  if (input === undefined || input.trim() === '') return { ok: true, value: [] };
+  const allowed = new Set([...COMMON_FIELDS, ...(FIELDS[plural] ?? [])]);
+  const reqs: FieldRequirement[] = [];
+  for (const raw of input.split(',')) {
+    const part = raw.trim();
+    const m = /^([^!=]+)(==|=|!=)(.*)$/.exec(part);
+    if (!m) return { ok: false, message: `invalid selector: '${input}'; can't understand '${part}'` };
+    const field = m[1]!.trim();
+    if (!allowed.has(field)) return { ok: false, message: `field label not supported: ${field}` };
+    reqs.push({ field, op: m[2] === '!=' ? '!=' : '=', value: m[3]!.trim() });
+  }
+  return { ok: true, value: reqs };
+}
+
+function fieldValue(obj: unknown, field: string): string {
+  // Events' `source` field selector reads source.component; everything else is a plain path.
+  const path = field === 'source' ? ['source', 'component'] : field.split('.');
+  const v = getPath(obj, path);
+  if (v === undefined || v === null) return '';
+  return String(v);
+}
+
+export function matchFields(selector: FieldSelector, obj: unknown): boolean {
+  for (const r of selector) {
+    const v = fieldValue(obj, r.field);
+    if (r.op === '=' ? v !== r.value : v === r.value) return false;
+  }
+  return true;
+}
