@@ -121,6 +121,8 @@ export function toFinding(
       : {}),
     events,
     ...(logs ? { logs } : {}),
+    ...(problem.partOf && problem.partOf.length > 0 ? { partOf: problem.partOf } : {}),
+    ...(problem.evidenceOnly ? { evidenceOnly: true } : {}),
     firstSeen: new Date(starts.length > 0 ? Math.min(...starts) : now).toISOString(),
     lastSeen: new Date(now).toISOString(),
   };

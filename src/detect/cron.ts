@@ -1,5 +1,6 @@
 // A validator for CronJob schedules with the semantics of the parser Kubernetes uses (robfig/cron v3,
-// ParseStandard): five fields, lists, ranges, steps, month and weekday names, `?`, and the @-descriptors.
+// ParseStandard): five fields, lists, ranges, steps, month and weekday names, `?` (any field, like `*`), and
+// the @-descriptors.
 // Written here rather than pulled in as a dependency: it is small, and detection must agree with the
 // controller, not with some other cron dialect (no seconds field, weekday 7 is out of range).
 
@@ -81,45 +82,46 @@ function parseItem(item: string, b: Bounds, out: Set<number>): void {
 }
 
 function parseField(text: string, b: Bounds): number[] {
-  if ((text === '?' || text.includes('?')) && b.name !== 'dayOfMonth' && b.name !== 'dayOfWeek') {
-    throw new CronError(`'?' is only allowed in the day-of-month and day-of-week fields: ${text}`);
-  }
   const out = new Set<number>();
-  for (const item of text.split(',')) {
-    if (item === '') throw new CronError(`empty list item in ${b.name}: ${text}`);
-    parseItem(item, b, out);
-  }
+  // Like strings.FieldsFunc in the real parser: empty list items are skipped, not errors.
+  for (const item of text.split(',')) if (item !== '') parseItem(item, b, out);
   return [...out].sort((x, y) => x - y);
 }
 
-// Go's time.ParseDuration units, for `@every 1h30m`.
-const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+// Go's time.ParseDuration syntax, for `@every 1h30m` (the real parser rounds anything under a second up to one).
+const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 function parseGoDuration(text: string): number | undefined {
-  if (!/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
+  if (!GO_DURATION.test(text)) return undefined;
   let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 0);
-  return total;
+  for (const m of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 0);
+  return Math.max(total, 1000);
 }
 
 export function parseCronSchedule(schedule: string): CronParse {
   const spec = schedule.trim();
   try {
+    if (spec === '') throw new CronError('empty spec string');
+    // The cron library would accept a TZ= prefix; Kubernetes validation rejects it in favour of spec.timeZone.
     if (/^(?:CRON_)?TZ=/.test(spec)) {
       throw new CronError('TZ and CRON_TZ are not supported in the schedule; set spec.timeZone instead');
     }
-    if (spec.startsWith('@every')) {
-      const ms = parseGoDuration(spec.slice('@every'.length).trim());
-      if (ms === undefined || ms <= 0) throw new CronError(`failed to parse duration ${spec}`);
+    if (spec.startsWith('@every ')) {
+      const ms = parseGoDuration(spec.slice('@every '.length).trim());
+      if (ms === undefined) throw new CronError(`failed to parse duration ${spec}`);
       return { ok: true, kind: 'every', everyMs: ms };
     }
-    const expanded = spec.startsWith('@') ? DESCRIPTORS[spec.toLowerCase()] : spec;
+    // Descriptors are matched exactly, as the real parser does: `@Daily` is not one.
+    const expanded = spec.startsWith('@') ? DESCRIPTORS[spec] : spec;
     if (expanded === undefined) throw new CronError(`unrecognized descriptor: ${spec}`);
     const parts = expanded.split(/\s+/).filter((p) => p.length > 0);
     if (parts.length !== FIELDS.length) {
       throw new CronError(`expected exactly 5 fields, found ${parts.length}: [${parts.join(' ')}]`);
     }
-    const fields = Object.fromEntries(FIELDS.map((b, i) => [b.name, parseField(parts[i] ?? '', b)])) as unknown as CronFields;
+    const fields = Object.fromEntries(
+      FIELDS.map((b, i) => [b.name, parseField(parts[i] ?? '', b)]),
+    ) as unknown as CronFields;
     return { ok: true, kind: 'fields', fields };
   } catch (err) {
     if (err instanceof CronError) return { ok: false, code: 'InvalidSchedule', message: err.message };

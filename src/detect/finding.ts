@@ -51,6 +51,17 @@ export interface Problem {
   readonly logs?: LogExcerpt;
   /** When the problem started, if the object says (condition transition, termination time). */
   readonly since?: Date | string;
+  /**
+   * Workloads whose incident, if they have one, this finding is part of: a Service with no ready endpoints
+   * because its Deployment's pods crash, a quota whose exhaustion blocks a Deployment. It then joins that
+   * incident as evidence instead of paging twice.
+   */
+  readonly partOf?: readonly ObjectRef[];
+  /**
+   * Evidence for another finding on the same workload (a crashed container's last log lines), never an incident
+   * on its own: dropped when nothing else is wrong with the workload.
+   */
+  readonly evidenceOnly?: boolean;
 }
 
 /** A Problem attached to the object it was found on, with its evidence, redacted. */
@@ -66,6 +77,8 @@ export interface Finding {
   readonly status?: Readonly<Record<string, unknown>>;
   readonly events: readonly EventExcerpt[];
   readonly logs?: LogExcerpt;
+  readonly partOf?: readonly ObjectRef[];
+  readonly evidenceOnly?: boolean;
   readonly firstSeen: string;
   readonly lastSeen: string;
 }

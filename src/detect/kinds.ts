@@ -141,3 +141,7 @@ export function refOf(kind: string, obj: HasMetadata): ObjectRef {
 export function refKey(ref: ObjectRef): string {
   return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
+
+export function uniqueRefs(refs: readonly ObjectRef[]): ObjectRef[] {
+  return [...new Map(refs.map((r) => [refKey(r), r])).values()];
+}

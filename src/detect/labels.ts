@@ -75,7 +75,9 @@ export function labelMismatches(selector: { readonly [key: string]: string }, la
 }
 
 export function describeMismatch(m: LabelMismatch): string {
-  return m.have === undefined ? `${m.key}: pods lack it (want ${m.want})` : `${m.key}: want ${m.want}, pods have ${m.have}`;
+  return m.have === undefined
+    ? `${m.key}: pods lack it (want ${m.want})`
+    : `${m.key}: want ${m.want}, pods have ${m.have}`;
 }
 
 /**

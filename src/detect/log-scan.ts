@@ -6,7 +6,7 @@ const EXCERPT_LINES = 20;
 const MAX_ERROR_LINES = 10;
 
 const ERROR_LINE =
-  /\b(?:error|err|exception|fatal|panic|fail(?:ed|ure)?|traceback|segmentation fault|denied|refused|cannot|can't|unable to|not found|no such file|invalid|unhandled|critical)\b|^E\d{4} /i;
+  /\b(?:error|err|exception|fatal|panic|fail(?:ed|ure)?|traceback|segmentation fault|denied|refused|cannot|can't|unable to|not found|no such file|invalid|unhandled|critical|missing|not set|is required|undefined|unknown|unexpected|timed? ?out)\b|^E\d{4} /i;
 
 export interface MissingPasswordHint {
   readonly database: 'postgres' | 'mysql' | 'mariadb';
@@ -23,14 +23,18 @@ export interface LogScan {
 }
 
 function missingPassword(text: string): MissingPasswordHint | undefined {
-  if (/superuser password is not specified/i.test(text)) return { database: 'postgres', variables: ['POSTGRES_PASSWORD'] };
+  if (/superuser password is not specified/i.test(text))
+    return { database: 'postgres', variables: ['POSTGRES_PASSWORD'] };
   if (/Database is uninitialized and password option is not specified/i.test(text)) {
     return /MARIADB_/.test(text)
       ? {
           database: 'mariadb',
           variables: ['MARIADB_ROOT_PASSWORD', 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD'],
         }
-      : { database: 'mysql', variables: ['MYSQL_ROOT_PASSWORD', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'] };
+      : {
+          database: 'mysql',
+          variables: ['MYSQL_ROOT_PASSWORD', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'],
+        };
   }
   return undefined;
 }

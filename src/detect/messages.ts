@@ -45,7 +45,10 @@ export function parseMissingConfig(message: string): MissingConfig | undefined {
   }
   const missing = /\b(configmaps?|secrets?) "([^"]+)" not found/i.exec(message);
   if (missing) {
-    return { kind: (missing[1] ?? '').toLowerCase().startsWith('secret') ? 'Secret' : 'ConfigMap', name: missing[2] ?? '' };
+    return {
+      kind: (missing[1] ?? '').toLowerCase().startsWith('secret') ? 'Secret' : 'ConfigMap',
+      name: missing[2] ?? '',
+    };
   }
   return undefined;
 }
@@ -95,7 +98,9 @@ export function classifyPullError(message: string): RegistryAnswer {
 /** `registry.example.com:5000/team/app:1.2` → `registry.example.com:5000`; Docker Hub images → `docker.io`. */
 export function imageRegistry(image: string): string {
   const first = image.split('/')[0] ?? '';
-  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+    ? first
+    : 'docker.io';
 }
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
@@ -136,7 +141,12 @@ export interface QuotaMessage {
 export function parseQuotaMessage(message: string): QuotaMessage | undefined {
   const exceeded = /exceeded quota: ([^,\s]+), requested: (.+?), used: (.+?), limited: ([^\s"]+)/.exec(message);
   if (exceeded) {
-    return { quota: exceeded[1] ?? '', requested: exceeded[2] ?? '', used: exceeded[3] ?? '', limited: exceeded[4] ?? '' };
+    return {
+      quota: exceeded[1] ?? '',
+      requested: exceeded[2] ?? '',
+      used: exceeded[3] ?? '',
+      limited: exceeded[4] ?? '',
+    };
   }
   const failed = /failed quota: ([^:\s]+): must specify ([^"]+)/.exec(message);
   if (failed) return { quota: failed[1] ?? '', mustSpecify: (failed[2] ?? '').trim() };

@@ -18,7 +18,7 @@ function controllerRef(obj: HasMetadata): V1OwnerReference | undefined {
  * ReplicaSet named `<deployment>-<pod-template-hash>`: its Deployment is inferred (uid unknown) so a pod's
  * incident keeps the same workload, and fingerprint, while caches are partial.
  */
-export function ownerChain(kind: string, obj: HasMetadata, snapshot: ClusterSnapshot): ObjectRef[] {
+export function ownerChain(obj: HasMetadata, snapshot: ClusterSnapshot): ObjectRef[] {
   const chain: ObjectRef[] = [];
   const namespace = obj.metadata?.namespace;
   let current: HasMetadata = obj;
@@ -34,15 +34,34 @@ export function ownerChain(kind: string, obj: HasMetadata, snapshot: ClusterSnap
     }
     const hash = obj.metadata?.labels?.['pod-template-hash'];
     if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) {
-      chain.push({ kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1), uid: '', ...(namespace ? { namespace } : {}) });
+      chain.push({
+        kind: 'Deployment',
+        name: ref.name.slice(0, -hash.length - 1),
+        uid: '',
+        ...(namespace ? { namespace } : {}),
+      });
     }
     break;
   }
   return chain;
 }
 
+/** StatefulSet claims carry no ownerReference; they are named `<template>-<statefulset>-<ordinal>`. */
+function claimOwner(obj: HasMetadata, snapshot: ClusterSnapshot): ObjectRef | undefined {
+  const name = obj.metadata?.name ?? '';
+  for (const sts of snapshot.list('StatefulSet', obj.metadata?.namespace)) {
+    for (const t of sts.spec?.volumeClaimTemplates ?? []) {
+      const prefix = `${t.metadata?.name}-${sts.metadata?.name}-`;
+      if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))) return refOf('StatefulSet', sts);
+    }
+  }
+  return undefined;
+}
+
 /** The workload an object belongs to: the top of its owner chain, or the object itself. */
 export function owningWorkload(kind: string, obj: HasMetadata, snapshot: ClusterSnapshot): ObjectRef {
-  const chain = ownerChain(kind, obj, snapshot);
-  return chain[chain.length - 1] ?? refOf(kind, obj);
+  const chain = ownerChain(obj, snapshot);
+  const top = chain[chain.length - 1];
+  if (top) return top;
+  return (kind === 'PersistentVolumeClaim' ? claimOwner(obj, snapshot) : undefined) ?? refOf(kind, obj);
 }

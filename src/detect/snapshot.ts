@@ -142,7 +142,11 @@ export interface SnapshotOptions {
  * Builds a snapshot from plain objects (fixtures, `kubectl get -o json` output, a one-shot list). `*List`
  * objects are flattened; objects of kinds detection does not read are ignored.
  */
-export function snapshotFromObjects(objs: readonly unknown[], now?: Date, options: SnapshotOptions = {}): SnapshotStore {
+export function snapshotFromObjects(
+  objs: readonly unknown[],
+  now?: Date,
+  options: SnapshotOptions = {},
+): SnapshotStore {
   const fixed = now ?? new Date();
   const store = new SnapshotStore(() => fixed, options.logs);
   const add = (obj: unknown, fallbackKind?: string): void => {

@@ -9,6 +9,7 @@ export {
   type BitcaskStats,
   openBitcask,
   type SyncPolicy,
+  type TornTail,
   type VerifyReport,
 } from './bitcask/index.js';
 export type { BestFix } from './experience/experience-store.js';
@@ -17,23 +18,23 @@ export { FIX_OUTCOMES, type FixAttempt, type FixAttemptInput, type FixOutcome } 
 export type { CorpusStats } from './search/bm25.js';
 export type { CorruptHandler } from './search/inverted-index.js';
 export { tokenize } from './search/tokenizer.js';
-export {
-  type AppendInput,
-  type CompactResult,
-  type CorruptEntry,
-  type KeywordHits,
-  type KeywordQuery,
-  type ListQuery,
-  MemoryManager,
-  type MemoryOptions,
-  type MemoryStats,
-  type MemoryVerifyReport,
-  type MergeInput,
-  type SearchHit,
-  type SearchQuery,
-  type SpaceSummary,
-} from './spaces/memory-manager.js';
 export { MemoryError, type MemoryErrorCode } from './spaces/memory-error.js';
+export { MemoryManager } from './spaces/memory-manager.js';
+export type {
+  AppendInput,
+  CompactResult,
+  CorruptEntry,
+  KeywordHits,
+  KeywordQuery,
+  ListQuery,
+  MemoryOptions,
+  MemoryStats,
+  MemoryVerifyReport,
+  MergeInput,
+  SearchHit,
+  SearchQuery,
+  SpaceSummary,
+} from './spaces/memory-types.js';
 export { type OpenMemoryOptions, openMemory } from './spaces/open-memory.js';
 export { isRecordKind, type MemoryRecord, RECORD_KINDS, type RecordKind, type RecordRef } from './spaces/record.js';
 export type { SpaceConfig } from './spaces/space-config.js';

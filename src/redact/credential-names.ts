@@ -2,7 +2,17 @@
 // object redactors so that `DB_PASSWORD=x` in a log line and `{name: DB_PASSWORD, value: x}` in a pod spec agree.
 
 // Matched anywhere inside a word: `MYSQLPASSWORD`, `githubToken` and `client_secret` are all credentials.
-const STRONG = ['password', 'passwd', 'passphrase', 'secret', 'token', 'credential', 'apikey', 'privatekey', 'accesskey'];
+const STRONG = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'credential',
+  'apikey',
+  'privatekey',
+  'accesskey',
+];
 // Matched only as a whole word, because as substrings they are everywhere (`author`, `bypass`).
 const WEAK = new Set(['auth', 'oauth', 'authorization', 'pass', 'pwd', 'cookie']);
 // A credential word followed by one of these names something about the credential, not the credential itself:
@@ -53,7 +63,5 @@ export function isCredentialName(name: string): boolean {
   if (last === undefined || (ws.length > 1 && DESCRIPTIVE_SUFFIX.has(last))) return false;
   // Adjacent pairs catch `api_key`, `private-key`, `accessKey` split into two words.
   const joined = ws.map((w, i) => w + (ws[i + 1] ?? ''));
-  return (
-    ws.some((w) => WEAK.has(w)) || [...ws, ...joined].some((w) => STRONG.some((strong) => w.includes(strong)))
-  );
+  return ws.some((w) => WEAK.has(w)) || [...ws, ...joined].some((w) => STRONG.some((strong) => w.includes(strong)));
 }

@@ -1,5 +1,5 @@
 import { isCredentialName } from './credential-names.js';
-import { REDACTED, type RedactOptions, type Redacted, redactText } from './redact-text.js';
+import { REDACTED, type Redacted, type RedactOptions, redactText } from './redact-text.js';
 
 // kubectl stores the whole applied manifest here, Secret data and literal env values included.
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -24,16 +24,19 @@ class Walker {
   }
 
   value(v: unknown, key: string | undefined): unknown {
-    if (typeof v === 'string') return key !== undefined && isCredentialName(key) && v.length > 0 ? this.mask() : this.text(v);
+    if (typeof v === 'string')
+      return key !== undefined && isCredentialName(key) && v.length > 0 ? this.mask() : this.text(v);
     if (v instanceof Date) return v.toISOString();
-    if (Array.isArray(v)) return key === 'env' ? v.map((item) => this.envVar(item)) : v.map((item) => this.value(item, undefined));
+    if (Array.isArray(v))
+      return key === 'env' ? v.map((item) => this.envVar(item)) : v.map((item) => this.value(item, undefined));
     if (isRecord(v)) return this.record(v);
     return v;
   }
 
   /** A pod env entry: the value is masked when the variable's name says it is a credential; valueFrom is a reference, kept. */
   envVar(item: unknown): unknown {
-    if (!isRecord(item) || typeof item.name !== 'string' || typeof item.value !== 'string') return this.value(item, undefined);
+    if (!isRecord(item) || typeof item.name !== 'string' || typeof item.value !== 'string')
+      return this.value(item, undefined);
     if (!isCredentialName(item.name) || item.value.length === 0) return this.record(item);
     const { value: _literal, ...rest } = item;
     return { ...this.record(rest), value: this.mask() };

@@ -53,7 +53,7 @@ const RULES: readonly Rule[] = [
 ];
 
 // `key: value`, `key=value`, `"key": "value"`, `--key=value`; the key decides, the value is whatever follows.
-const KEY_VALUE = /(?<![\w.-])(["']?)([A-Za-z_][\w.-]{0,63})\1[ \t]*[:=][ \t]*/g;
+const KEY_VALUE = /(?<![\w.])(["']?)([A-Za-z_][\w.-]{0,63})\1[ \t]*[:=][ \t]*/g;
 const UNQUOTED_END = /[\s"',;&<>(){}[\]]/;
 
 function escapeRegExp(s: string): string {
@@ -112,7 +112,12 @@ export function redactText(text: string, options: RedactOptions = {}): Redacted<
   for (const rule of RULES) {
     out = out.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
       // replace() passes the groups, then the offset (a number), then the input; unmatched groups are undefined.
-      const groups = rest.slice(0, rest.findIndex((r) => typeof r === 'number')).map((g) => (typeof g === 'string' ? g : ''));
+      const groups = rest
+        .slice(
+          0,
+          rest.findIndex((r) => typeof r === 'number'),
+        )
+        .map((g) => (typeof g === 'string' ? g : ''));
       const replaced = rule.replace(match, ...groups);
       if (replaced !== match) count++;
       return replaced;

@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
+import { analyzeCommand } from './analyze.js';
+import { memoryCommand } from './memory.js';
 import { simCommand } from './sim.js';
 
 // The command table: one import and one row per command (ordered as a user meets them).
-export const COMMANDS: readonly Command[] = [simCommand];
+export const COMMANDS: readonly Command[] = [analyzeCommand, memoryCommand, simCommand];

@@ -73,7 +73,9 @@ export const memoryCommand: Command = {
       );
     }
     const output = values.output ?? 'table';
-    if (output !== 'table' && output !== 'json') throw new CliError(`unknown output format "${output}"`, 'use -o json or -o table', 2);
+    if (output !== 'table' && output !== 'json') {
+      throw new CliError(`unknown output format "${output}"`, 'use -o json or -o table', 2);
+    }
     if (sub !== 'search' && (values.space || values.kind || values.limit)) {
       throw new CliError('--space, --kind and --limit only apply to search', undefined, 2);
     }
@@ -105,6 +107,9 @@ const RUNNERS: Readonly<Record<Subcommand, (memory: MemoryManager, ctx: Context)
       ['dead data', `${formatBytes(store.deadBytes)}${deadShare}`],
       ['data files', String(store.files)],
       ['indexed', `${index.docs} records${avg}`],
+      ...(store.corruptRecords > 0
+        ? [['damaged', `${store.corruptRecords} records skipped at open (see kubemend memory verify)`]]
+        : []),
     ]);
     const header = ['SPACE', 'TTL', ...RECORD_KINDS.map((k) => k.toUpperCase()), 'DESCRIPTION'];
     const rows = stats.spaces.map((s) => [
@@ -114,13 +119,14 @@ const RUNNERS: Readonly<Record<Subcommand, (memory: MemoryManager, ctx: Context)
       s.config.description ?? '',
     ]);
     out += rows.length > 0 ? `\n${table([header, ...rows])}` : '\nno memory spaces yet\n';
-    ctx.io.stdout.write(out);
-    return 0;
+    return print(ctx, out);
   },
 
   get: async (memory, ctx) => {
     const [arg, ...extra] = ctx.args;
-    if (!arg || extra.length > 0) throw new CliError('get takes one KEY or SPACE/KIND/ID', 'kubemend memory get experience/fix/<id>', 2);
+    if (!arg || extra.length > 0) {
+      throw new CliError('get takes one KEY or SPACE/KIND/ID', 'kubemend memory get experience/fix/<id>', 2);
+    }
     // SPACE/KIND/ID, or a record's full store key (sp/SPACE/KIND/ID); anything else is a raw store key.
     const record = [arg, arg.replace(/^sp\//, '')]
       .map(recordRef)
@@ -132,18 +138,29 @@ const RUNNERS: Readonly<Record<Subcommand, (memory: MemoryManager, ctx: Context)
       throw new CliError(`no record or key "${arg}" in ${ctx.dir}`, 'find records with: kubemend memory search WORDS');
     }
     const text = raw.toString('utf8');
-    const printable = Buffer.from(text, 'utf8').equals(raw);
-    if (ctx.json) return printJson(ctx, { key: arg, ...(printable ? { value: parseJson(text) } : { base64: raw.toString('base64') }) });
-    return print(ctx, table([['key', arg], printable ? ['value', text] : ['base64', raw.toString('base64')]]));
+    // The engine takes any bytes; what is not UTF-8 (nothing kubemend writes) is shown as base64.
+    const [label, shown] = Buffer.from(text, 'utf8').equals(raw) ? ['value', text] : ['base64', raw.toString('base64')];
+    if (ctx.json) return printJson(ctx, { key: arg, [label]: label === 'value' ? parseJson(text) : shown });
+    return print(
+      ctx,
+      table([
+        ['key', arg],
+        [label, shown],
+      ]),
+    );
   },
 
   search: async (memory, ctx) => {
     const query = ctx.args.join(' ').trim();
     if (!query) throw new CliError('search needs a QUERY', 'kubemend memory search "memory limit oom"', 2);
     const limit = ctx.values.limit === undefined ? 10 : Number(ctx.values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a positive integer, got "${ctx.values.limit}"`, undefined, 2);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new CliError(`--limit must be a positive integer, got "${ctx.values.limit}"`, undefined, 2);
+    }
     const kinds = (ctx.values.kind ?? []).map((kind): RecordKind => {
-      if (!isRecordKind(kind)) throw new CliError(`unknown record kind "${kind}"`, `one of: ${RECORD_KINDS.join(', ')}`, 2);
+      if (!isRecordKind(kind)) {
+        throw new CliError(`unknown record kind "${kind}"`, `one of: ${RECORD_KINDS.join(', ')}`, 2);
+      }
       return kind;
     });
     const hits = memory.search({
@@ -152,23 +169,45 @@ const RUNNERS: Readonly<Record<Subcommand, (memory: MemoryManager, ctx: Context)
       ...(ctx.values.space ? { spaces: ctx.values.space } : {}),
       ...(kinds.length > 0 ? { kinds } : {}),
     });
-    if (ctx.json) return printJson(ctx, hits.map((h) => ({ score: h.score, key: refPath(h.record), record: h.record })));
+    if (ctx.json)
+      return printJson(
+        ctx,
+        hits.map((h) => ({ score: h.score, key: refPath(h.record), record: h.record })),
+      );
     if (hits.length === 0) return print(ctx, `no records match "${query}"\n`);
-    const rows = hits.map((h) => [h.score.toFixed(2), refPath(h.record), formatTime(h.record.time), oneLine(h.record.text, 70)]);
+    const rows = hits.map((h) => [
+      h.score.toFixed(2),
+      refPath(h.record),
+      formatTime(h.record.time),
+      oneLine(h.record.text, 70),
+    ]);
     return print(ctx, table([['SCORE', 'RECORD', 'TIME', 'TEXT'], ...rows]));
   },
 
   verify: async (memory, ctx) => {
     const report = memory.verify();
+    const code = report.ok ? 0 : 1;
     if (ctx.json) {
       printJson(ctx, report);
-    } else if (report.ok) {
+      return code;
+    }
+    if (report.ok) {
       print(ctx, `ok: ${report.records} records checked, none corrupt\n`);
     } else {
-      const rows = report.corrupt.map((c) => [c.file ?? '-', c.offset === undefined ? '-' : String(c.offset), c.key ?? '?', c.reason]);
-      print(ctx, `${report.corrupt.length} corrupt of ${report.records} records checked:\n${table([['FILE', 'OFFSET', 'KEY', 'REASON'], ...rows])}`);
+      const rows = report.corrupt.map((c) => [c.file ?? '-', String(c.offset ?? '-'), c.key ?? '?', c.reason]);
+      const header = `${report.corrupt.length} corrupt of ${report.records} records checked:`;
+      print(ctx, `${header}\n${table([['FILE', 'OFFSET', 'KEY', 'REASON'], ...rows])}`);
     }
-    return report.ok ? 0 : 1;
+    for (const tail of report.tornTails) {
+      print(
+        ctx,
+        `note: ${tail.file} ends in ${tail.bytes} bytes of an unfinished write at offset ${tail.offset} (tolerated)\n`,
+      );
+    }
+    for (const hint of report.damagedHints) {
+      print(ctx, `note: hint file ${hint} is damaged; its data file is read instead\n`);
+    }
+    return code;
   },
 
   compact: async (memory, ctx) => {
@@ -193,7 +232,9 @@ async function open(ctx: Context, readOnly: boolean): Promise<MemoryManager> {
   const onCorrupt = (key: string, error: unknown): void => {
     if (warned.has(key)) return;
     warned.add(key);
-    ctx.io.stderr.write(`warning: skipped damaged entry ${key}: ${error instanceof Error ? error.message : String(error)}\n`);
+    ctx.io.stderr.write(
+      `warning: skipped damaged entry ${key}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   };
   try {
     return await openMemory({ dir: ctx.dir, readOnly, onCorrupt });
@@ -264,7 +305,11 @@ function parseJson(text: string): unknown {
 /** Columns padded to their widest cell; CJK characters take two terminal columns. */
 function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell))));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell));
+    });
+  }
   return rows
     .map((row) =>
       row
@@ -297,7 +342,10 @@ function oneLine(text: string, maxWidth: number): string {
 }
 
 function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function formatBytes(bytes: number): string {

@@ -1,3 +1,4 @@
+import { MemoryError } from '../spaces/memory-error.js';
 import type { MemoryManager } from '../spaces/memory-manager.js';
 import type { MemoryRecord } from '../spaces/record.js';
 import { canonicalJson } from './canonical-json.js';
@@ -30,15 +31,21 @@ export class ExperienceStore {
     if (!this.memory.hasSpace(this.space)) {
       await this.memory.registerSpace(this.space, { description: 'fixes tried per incident fingerprint' });
     }
-    const { evidence, time, ...data } = input;
+    const { evidence, time, ...fields } = input;
+    const data = fixAttemptDataSchema.safeParse(fields);
+    if (!data.success || typeof evidence !== 'string') {
+      const why = data.success ? 'evidence must be a string' : data.error.issues[0]?.message;
+      throw new MemoryError('INVALID_RECORD', `invalid fix attempt: ${why}`);
+    }
     const record = await this.memory.append(this.space, {
       kind: 'fix',
       text: evidence,
       tags: [input.failureClass],
       subject: input.fingerprint,
-      data,
+      data: data.data,
       ...(time === undefined ? {} : { time }),
     });
+    // Written from validated data just above, so it reads back as an attempt.
     return toAttempt(record) as FixAttempt;
   }
 
@@ -101,7 +108,9 @@ export class ExperienceStore {
         attempt.outcome !== 'succeeded' &&
         !history
           .slice(i + 1)
-          .some((later) => later.outcome === 'succeeded' && canonicalJson(later.change) === canonicalJson(attempt.change)),
+          .some(
+            (later) => later.outcome === 'succeeded' && canonicalJson(later.change) === canonicalJson(attempt.change),
+          ),
     );
   }
 }

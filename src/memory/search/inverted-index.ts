@@ -3,7 +3,11 @@ import {
   docPath,
   INDEX_STATS_KEY,
   INDEXED_DOC_PREFIX,
-  indexedDocKey, parseDocPath, postingKey, postingPrefix } from '../spaces/keys.js';
+  indexedDocKey,
+  parseDocPath,
+  postingKey,
+  postingPrefix,
+} from '../spaces/keys.js';
 import type { RecordRef } from '../spaces/record.js';
 import { type CorpusStats, idf, termScore } from './bm25.js';
 import { tokenize } from './tokenizer.js';
@@ -52,20 +56,24 @@ export class InvertedIndex {
     this.committed = this.readStats();
   }
 
-  /** The stored totals; if they are damaged, recounted from the document entries (slow, but only after damage). */
+  /**
+   * The stored totals, checked against the number of document entries (a key count, no reads). They disagree only after
+   * damage (the engine drops a damaged batch whole, but a later batch's totals still count its document), and then they are
+   * recounted from the entries: slow, but only after damage.
+   */
   private readStats(): CorpusStats {
+    const entries = this.store.keys(INDEXED_DOC_PREFIX);
     try {
       const value = this.store.get(INDEX_STATS_KEY);
-      if (!value) return { docs: 0, tokens: 0 };
-      const stats = JSON.parse(value.toString('utf8')) as CorpusStats;
-      if (Number.isInteger(stats.docs) && Number.isInteger(stats.tokens)) return stats;
-      throw new Error('malformed corpus totals');
+      const stats = value ? (JSON.parse(value.toString('utf8')) as CorpusStats) : { docs: 0, tokens: 0 };
+      if (!Number.isInteger(stats.docs) || !Number.isInteger(stats.tokens)) throw new Error('malformed corpus totals');
+      if (stats.docs === entries.length) return stats;
     } catch (error) {
       this.onCorrupt(INDEX_STATS_KEY, error);
     }
     let docs = 0;
     let tokens = 0;
-    for (const key of this.store.keys(INDEXED_DOC_PREFIX)) {
+    for (const key of entries) {
       try {
         const value = this.store.get(key);
         if (!value) continue;
@@ -146,7 +154,9 @@ export class IndexChanges {
     const tf = termFrequencies(text);
     if (tf.size === 0) return;
     const doc = indexedDoc(tf);
-    for (const [term, count] of tf) this.ops.push({ type: 'put', key: postingKey(term, ref), value: `${count} ${doc.length}` });
+    for (const [term, count] of tf) {
+      this.ops.push({ type: 'put', key: postingKey(term, ref), value: `${count} ${doc.length}` });
+    }
     this.ops.push({ type: 'put', key: indexedDocKey(ref), value: JSON.stringify(doc) });
     this.totals = { docs: this.totals.docs + 1, tokens: this.totals.tokens + doc.length };
   }

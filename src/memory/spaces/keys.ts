@@ -1,5 +1,4 @@
-import type { RecordKind, RecordRef } from './record.js';
-import { isRecordKind } from './record.js';
+import { isRecordKind, type RecordKind, type RecordRef } from './record.js';
 
 // The key layout of the one Bitcask that holds all memory. Every family has its own prefix so a prefix scan in key order
 // answers each question: records of a kind in time order, a space's registry entry, a subject's records, a term's postings.
@@ -84,13 +83,21 @@ export function formatId(time: number, seq: number): string {
   return `${String(time).padStart(TIME_DIGITS, '0')}-${seq.toString(36).padStart(SEQ_WIDTH, '0')}`;
 }
 
+/** Index of the first element of sorted `keys` that is >= `bound`: where a key range starts in a prefix listing. */
+export function lowerBound(keys: readonly string[], bound: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as string) < bound) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The smallest id at or after `time`: the lower bound of a time-range key scan. */
 export function idFloor(time: number): string {
   return String(Math.max(0, Math.min(time, MAX_TIME))).padStart(TIME_DIGITS, '0');
-}
-
-export function timeOfId(id: string): number {
-  return Number(id.slice(0, TIME_DIGITS));
 }
 
 export const MAX_TIME = 10 ** TIME_DIGITS - 1;

@@ -1,146 +1,51 @@
-import type { BatchOp, Bitcask, BitcaskStats } from '../bitcask/index.js';
-import type { CorpusStats } from '../search/bm25.js';
+import type { BatchOp, Bitcask } from '../bitcask/index.js';
 import { type CorruptHandler, type IndexChanges, InvertedIndex } from '../search/inverted-index.js';
 import {
-  formatId,
   idFloor,
+  indexedDocKey,
   isValidSpaceName,
   kindPrefix,
-  MAX_SEQ,
-  MAX_TIME,
+  lowerBound,
   parseDocPath,
-  REGISTRY_PREFIX,
   RECORD_PREFIX,
+  REGISTRY_PREFIX,
   recordKey,
   registryKey,
   spacePrefix,
   spaceSubjectsPrefix,
   subjectKey,
   subjectPrefix,
-  timeOfId,
 } from './keys.js';
 import { MemoryError } from './memory-error.js';
-import { decodeRecord, encodeRecord, isRecordKind, type MemoryRecord, RECORD_KINDS, type RecordKind, type RecordRef } from './record.js';
+import type {
+  AppendInput,
+  CompactResult,
+  KeywordHits,
+  KeywordQuery,
+  ListQuery,
+  MemoryOptions,
+  MemoryStats,
+  MemoryVerifyReport,
+  MergeInput,
+  SearchHit,
+  SearchQuery,
+  SpaceSummary,
+} from './memory-types.js';
+import {
+  decodeRecord,
+  encodeRecord,
+  type MemoryRecord,
+  RECORD_KINDS,
+  type RecordKind,
+  type RecordRef,
+} from './record.js';
+import { RecordFactory } from './record-factory.js';
 import { SerialQueue } from './serial-queue.js';
 import { decodeSpaceConfig, type SpaceConfig } from './space-config.js';
-
-export interface MemoryOptions {
-  /** Reject writes up front and never sweep (the store was opened read-only, e.g. while `kubemend run` holds the lock). */
-  readonly readOnly?: boolean;
-  readonly clock?: () => number;
-  /** Hears about unreadable records and index entries, which reads skip instead of failing. */
-  readonly onCorrupt?: CorruptHandler;
-  /** Appends also delete expired records when the last sweep is older than this (default one minute). */
-  readonly sweepEveryMs?: number;
-}
-
-export interface AppendInput {
-  readonly kind: RecordKind;
-  readonly text: string;
-  readonly tags?: readonly string[];
-  readonly data?: unknown;
-  readonly subject?: string;
-  /** Epoch ms the record is about; defaults to now. */
-  readonly time?: number;
-}
-
-export interface ListQuery {
-  readonly space: string;
-  /** Default: every kind. */
-  readonly kinds?: readonly RecordKind[];
-  /** Inclusive lower bound on `time`. */
-  readonly since?: number;
-  /** Exclusive upper bound on `time`. */
-  readonly until?: number;
-  readonly limit?: number;
-  /** Default 'asc' (oldest first). */
-  readonly order?: 'asc' | 'desc';
-}
-
-export interface MergeInput {
-  readonly space: string;
-  readonly sources: readonly { readonly kind: RecordKind; readonly id: string }[];
-  /** Defaults: the sources' common kind and subject, their texts joined in time order, the union of their tags, the newest time. */
-  readonly summary?: Partial<AppendInput>;
-}
-
-export interface SearchQuery {
-  readonly query: string;
-  /** Default: every registered space. */
-  readonly spaces?: readonly string[];
-  /** Default: every kind. */
-  readonly kinds?: readonly RecordKind[];
-  /** Default 10. */
-  readonly limit?: number;
-  /** Keeps only the records it accepts; applied before the limit, so the best `limit` accepted records come back. */
-  readonly where?: (record: MemoryRecord) => boolean;
-}
-
-export interface SearchHit {
-  readonly record: MemoryRecord;
-  readonly score: number;
-}
-
-/** The seed's memory-search form: one keyword list per history (task descriptions, decisions, job executions). */
-export interface KeywordQuery {
-  readonly task?: readonly string[];
-  readonly output?: readonly string[];
-  readonly jobs?: readonly string[];
-}
-
-export interface KeywordHits {
-  readonly task: readonly SearchHit[];
-  readonly output: readonly SearchHit[];
-  readonly jobs: readonly SearchHit[];
-}
-
-export interface SpaceSummary {
-  readonly config: SpaceConfig;
-  /** Unexpired records per kind. */
-  readonly records: Readonly<Record<RecordKind, number>>;
-}
-
-export interface MemoryStats {
-  readonly store: BitcaskStats;
-  readonly index: CorpusStats;
-  readonly spaces: readonly SpaceSummary[];
-}
-
-export interface CorruptEntry {
-  readonly file?: string;
-  readonly offset?: number;
-  readonly key?: string;
-  readonly reason: string;
-}
-
-export interface MemoryVerifyReport {
-  readonly ok: boolean;
-  /** Records checked by the engine (every stored record, index entries included). */
-  readonly records: number;
-  readonly corrupt: readonly CorruptEntry[];
-}
-
-export interface CompactResult {
-  readonly expired: number;
-  readonly filesBefore: number;
-  readonly filesAfter: number;
-  readonly bytesReclaimed: number;
-}
+import { verifyMemory } from './verify-memory.js';
 
 const SWEEP_CHUNK = 256;
 const DEFAULT_LIMIT = 10;
-
-/** Index of the first element of sorted `keys` that is >= `bound`. */
-function lowerBound(keys: readonly string[], bound: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((keys[mid] as string) < bound) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function searchableText(record: Pick<MemoryRecord, 'text' | 'tags'>): string {
   return [record.text, ...record.tags].join('\n');
@@ -156,8 +61,8 @@ export class MemoryManager {
   private readonly index: InvertedIndex;
   private readonly clock: () => number;
   private readonly onCorrupt: CorruptHandler;
+  private readonly records: RecordFactory;
   private lastSweep = 0;
-  private lastId = { time: -1, seq: -1 };
 
   private constructor(
     private readonly store: Bitcask,
@@ -166,6 +71,7 @@ export class MemoryManager {
     this.clock = options.clock ?? Date.now;
     this.onCorrupt = options.onCorrupt ?? (() => {});
     this.index = new InvertedIndex(store, this.onCorrupt);
+    this.records = new RecordFactory((key) => store.has(key));
     for (const key of store.keys(REGISTRY_PREFIX)) {
       try {
         const value = store.get(key);
@@ -176,11 +82,12 @@ export class MemoryManager {
     }
   }
 
-  /** Takes ownership of `store` (closed by `close`). A writable manager deletes expired records at once. */
-  static async open(store: Bitcask, options: MemoryOptions = {}): Promise<MemoryManager> {
-    const manager = new MemoryManager(store, options);
-    if (!options.readOnly) await manager.sweepExpired();
-    return manager;
+  /**
+   * Takes ownership of `store` (closed by `close`). Opening reads only the space registry and the corpus totals: the index
+   * is already in the store, and expired records are deleted by the first append (or `sweepExpired`, `compact`).
+   */
+  static open(store: Bitcask, options: MemoryOptions = {}): MemoryManager {
+    return new MemoryManager(store, options);
   }
 
   // ---- spaces ----
@@ -189,7 +96,10 @@ export class MemoryManager {
   async registerSpace(name: string, config: { ttlMs?: number; description?: string } = {}): Promise<SpaceConfig> {
     this.assertWritable();
     if (!isValidSpaceName(name)) {
-      throw new MemoryError('INVALID_NAME', `invalid space name "${name}": letters, digits, '.', '_' and '-', up to 64`);
+      throw new MemoryError(
+        'INVALID_NAME',
+        `invalid space name "${name}": letters, digits, '.', '_' and '-', up to 64`,
+      );
     }
     if (config.ttlMs !== undefined && !(Number.isInteger(config.ttlMs) && config.ttlMs > 0)) {
       throw new MemoryError('INVALID_RECORD', `ttlMs must be a positive integer, got ${config.ttlMs}`);
@@ -236,10 +146,9 @@ export class MemoryManager {
     this.assertWritable();
     this.requireSpace(space);
     const time = input.time ?? this.clock();
-    this.validate(input, time);
     return this.queue.run(async () => {
       if (this.clock() - this.lastSweep >= (this.options.sweepEveryMs ?? 60_000)) await this.sweepLocked();
-      const record = this.newRecord(space, input, time);
+      const record = this.records.create(space, input, time);
       const changes = this.index.begin();
       await this.commit([...this.addOps(record, changes)], changes);
       return record;
@@ -260,11 +169,12 @@ export class MemoryManager {
     return this.store.get(key);
   }
 
+  /** Deletes the record and its index entries; also cleans the index of a record the engine lost to damage. */
   async delete(ref: RecordRef): Promise<boolean> {
     this.assertWritable();
     return this.queue.run(async () => {
       const key = recordKey(ref);
-      if (!this.store.has(key)) return false;
+      if (!this.store.has(key) && !this.store.has(indexedDocKey(ref))) return false;
       await this.removeKeys([key]);
       return true;
     });
@@ -276,13 +186,14 @@ export class MemoryManager {
     this.requireSpace(input.space);
     if (input.sources.length === 0) throw new MemoryError('INVALID_RECORD', 'merge needs at least one source record');
     return this.queue.run(async () => {
-      const sources = input.sources.map((s) => {
-        const record = this.get({ space: input.space, kind: s.kind, id: s.id });
-        if (!record) throw new MemoryError('NOT_FOUND', `no record ${input.space}/${s.kind}/${s.id} to merge`);
+      const distinct = <T>(values: readonly T[]): T[] => [...new Set(values)];
+      const sources = distinct(input.sources.map((s) => `${s.kind}/${s.id}`)).map((path) => {
+        const [kind, id] = path.split('/') as [RecordKind, string];
+        const record = this.get({ space: input.space, kind, id });
+        if (!record) throw new MemoryError('NOT_FOUND', `no record ${input.space}/${path} to merge`);
         return record;
       });
       sources.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
-      const distinct = <T>(values: readonly T[]): T[] => [...new Set(values)];
       const kinds = distinct(sources.map((r) => r.kind));
       const subjects = distinct(sources.map((r) => r.subject));
       const summary = input.summary ?? {};
@@ -296,8 +207,10 @@ export class MemoryManager {
         subject: summary.subject ?? (subjects.length === 1 ? subjects[0] : undefined),
       };
       const time = summary.time ?? (sources.at(-1) as MemoryRecord).time;
-      this.validate(merged, time);
-      const record: MemoryRecord = { ...this.newRecord(input.space, merged, time), mergedFrom: sources.map((r) => r.id) };
+      const record: MemoryRecord = {
+        ...this.records.create(input.space, merged, time),
+        mergedFrom: sources.map((r) => r.id),
+      };
       const changes = this.index.begin();
       const ops = sources.flatMap((source) => this.removeOps(recordKey(source), source, changes));
       await this.commit([...ops, ...this.addOps(record, changes)], changes);
@@ -357,7 +270,11 @@ export class MemoryManager {
   searchByKeywords(keywords: KeywordQuery, options: { spaces?: readonly string[]; limit?: number } = {}): KeywordHits {
     const run = (words: readonly string[] | undefined, kind: RecordKind): SearchHit[] =>
       words && words.length > 0 ? this.search({ ...options, query: words.join(' '), kinds: [kind] }) : [];
-    return { task: run(keywords.task, 'task'), output: run(keywords.output, 'output'), jobs: run(keywords.jobs, 'job') };
+    return {
+      task: run(keywords.task, 'task'),
+      output: run(keywords.output, 'output'),
+      jobs: run(keywords.jobs, 'job'),
+    };
   }
 
   // ---- maintenance ----
@@ -383,23 +300,9 @@ export class MemoryManager {
     return { store: this.store.stats(), index: this.index.stats(), spaces };
   }
 
-  /** The engine's check of every stored record, plus a decode of every memory record and registry entry. */
+  /** Checks every stored record; damage is listed with its file, offset and key where known. */
   verify(): MemoryVerifyReport {
-    const engine = this.store.verify();
-    const corrupt: CorruptEntry[] = [...engine.corrupt];
-    const reported = new Set(engine.corrupt.map((c) => c.key));
-    for (const key of [...this.store.keys(RECORD_PREFIX), ...this.store.keys(REGISTRY_PREFIX)]) {
-      if (reported.has(key)) continue;
-      try {
-        const value = this.store.get(key);
-        if (!value) continue;
-        if (key.startsWith(RECORD_PREFIX)) decodeRecord(key, value);
-        else decodeSpaceConfig(key, value);
-      } catch (error) {
-        corrupt.push({ key, reason: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    return { ok: corrupt.length === 0, records: engine.records, corrupt };
+    return verifyMemory(this.store);
   }
 
   /** Sweeps expired records, then merges the engine's files so their space is reclaimed. */
@@ -426,42 +329,6 @@ export class MemoryManager {
     return config;
   }
 
-  private validate(input: AppendInput, time: number): void {
-    const fail = (why: string): never => {
-      throw new MemoryError('INVALID_RECORD', why);
-    };
-    if (!isRecordKind(input.kind)) fail(`unknown record kind "${input.kind}" (one of ${RECORD_KINDS.join(', ')})`);
-    if (typeof input.text !== 'string') fail('text must be a string');
-    if (!Number.isInteger(time) || time < 0 || time > MAX_TIME) fail(`time must be epoch milliseconds, got ${time}`);
-    if (input.tags?.some((t) => typeof t !== 'string')) fail('tags must be strings');
-    if (input.subject !== undefined && (typeof input.subject !== 'string' || input.subject === '')) {
-      fail('subject must be a non-empty string');
-    }
-  }
-
-  private newRecord(space: string, input: AppendInput, time: number): MemoryRecord {
-    let seq = time === this.lastId.time ? this.lastId.seq + 1 : 0;
-    while (this.store.has(recordKey({ space, kind: input.kind, id: formatId(time, seq) }))) seq++;
-    if (seq > MAX_SEQ) throw new MemoryError('INVALID_RECORD', `too many records at time ${time}`);
-    this.lastId = { time, seq };
-    const record: MemoryRecord = {
-      id: formatId(time, seq),
-      space,
-      kind: input.kind,
-      time,
-      text: input.text,
-      tags: [...(input.tags ?? [])],
-      ...(input.data === undefined ? {} : { data: input.data }),
-      ...(input.subject === undefined ? {} : { subject: input.subject }),
-    };
-    try {
-      JSON.stringify(record);
-    } catch (error) {
-      throw new MemoryError('INVALID_RECORD', `data is not JSON: ${(error as Error).message}`);
-    }
-    return record;
-  }
-
   private addOps(record: MemoryRecord, changes: IndexChanges): BatchOp[] {
     const ops: BatchOp[] = [{ type: 'put', key: recordKey(record), value: encodeRecord(record) }];
     if (record.subject !== undefined) ops.push({ type: 'put', key: subjectKey(record, record.subject), value: '' });
@@ -469,12 +336,22 @@ export class MemoryManager {
     return ops;
   }
 
-  /** Ops deleting a record and its subject entry; its postings go into `changes`. A damaged record still gets deleted. */
+  /**
+   * Ops deleting a record and its subject entry; its postings go into `changes`. A damaged or lost record still gets
+   * deleted: its subject is then unknown, so the space's subject entries are searched for its address (rare, so a scan).
+   */
   private removeOps(key: string, record: MemoryRecord | undefined, changes: IndexChanges): BatchOp[] {
     const ops: BatchOp[] = [{ type: 'delete', key }];
     const ref = record ?? parseDocPath(key.slice(RECORD_PREFIX.length));
     if (!ref) return ops;
-    if (record?.subject !== undefined) ops.push({ type: 'delete', key: subjectKey(record, record.subject) });
+    if (record?.subject !== undefined) {
+      ops.push({ type: 'delete', key: subjectKey(record, record.subject) });
+    } else if (!record) {
+      const suffix = `/${ref.kind}/${ref.id}`;
+      for (const entry of this.store.keys(spaceSubjectsPrefix(ref.space))) {
+        if (entry.endsWith(suffix)) ops.push({ type: 'delete', key: entry });
+      }
+    }
     changes.remove(ref, record ? searchableText(record) : '');
     return ops;
   }
@@ -529,13 +406,25 @@ export class MemoryManager {
     }
   }
 
-  /** Up to `limit` unexpired records of `keys` in the given order; damaged ones are reported and skipped. */
+  /**
+   * Up to `limit` unexpired records of `keys` in the given order. Damaged ones are reported and skipped, and so are keys an
+   * index (postings, subject entries) names but the store no longer holds. Since a record and its index entries share one
+   * batch, which the engine keeps or drops whole, only a foreign writer or a bug leaves such keys; `delete` cleans them.
+   */
   private readRecords(keys: readonly string[], limit: number): MemoryRecord[] {
     const out: MemoryRecord[] = [];
     for (const key of keys) {
       if (out.length >= limit) break;
       const value = this.tryRead(key);
-      if (!value) continue;
+      if (!value) {
+        if (!this.store.has(key)) {
+          this.onCorrupt(
+            key,
+            new MemoryError('CORRUPT', `record ${key} is indexed but not stored (lost to damage)`, key),
+          );
+        }
+        continue;
+      }
       try {
         const record = decodeRecord(key, value);
         if (!this.isExpired(record)) out.push(record);

@@ -1,5 +1,6 @@
 import { openBitcask, type SyncPolicy } from '../bitcask/index.js';
-import { MemoryManager, type MemoryOptions } from './memory-manager.js';
+import { MemoryManager } from './memory-manager.js';
+import type { MemoryOptions } from './memory-types.js';
 
 export interface OpenMemoryOptions extends MemoryOptions {
   /** The store's directory: `<state dir>/memory` (see `memoryDir`). */
@@ -11,9 +12,13 @@ export interface OpenMemoryOptions extends MemoryOptions {
 /** Opens (creating if needed, unless read-only) the memory store in `dir`. A second writer fails with BitcaskError LOCKED. */
 export async function openMemory(options: OpenMemoryOptions): Promise<MemoryManager> {
   const { dir, sync, ...memoryOptions } = options;
-  const store = await openBitcask({ dir, readOnly: options.readOnly ?? false, ...(sync === undefined ? {} : { sync }) });
+  const store = await openBitcask({
+    dir,
+    readOnly: options.readOnly ?? false,
+    ...(sync === undefined ? {} : { sync }),
+  });
   try {
-    return await MemoryManager.open(store, memoryOptions);
+    return MemoryManager.open(store, memoryOptions);
   } catch (error) {
     await store.close();
     throw error;

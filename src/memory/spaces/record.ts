@@ -62,7 +62,11 @@ export function decodeRecord(key: string, value: Buffer): MemoryRecord {
   }
   const parsed = recordSchema.safeParse(json);
   if (!parsed.success) {
-    throw new MemoryError('CORRUPT', `record ${key} does not match the record shape: ${parsed.error.issues[0]?.message}`, key);
+    throw new MemoryError(
+      'CORRUPT',
+      `record ${key} does not match the record shape: ${parsed.error.issues[0]?.message}`,
+      key,
+    );
   }
   return parsed.data;
 }

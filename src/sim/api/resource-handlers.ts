@@ -251,7 +251,7 @@ async function deleteOptions(req: IncomingMessage, url: URL, dryRun: boolean): P
   return { dryRun, ...(propagationPolicy ? { propagationPolicy: propagationPolicy as PropagationPolicy } : {}), ...(preconditions ? { preconditions } : {}) };
 }
 
-function patchError(result: { code: string; message: string; causes?: { field: string; message: string; reason?: string }[] }, r: ResourceInfo, name: string): StatusError {
+function patchError(result: { readonly code: string; readonly message: string; readonly causes?: readonly { field: string; message: string; reason?: string }[] }, r: ResourceInfo, name: string): StatusError {
   switch (result.code) {
     case 'Conflict':
       return new StatusError(409, 'Conflict', result.message, { name, kind: r.plural, ...(result.causes ? { causes: result.causes } : {}) });

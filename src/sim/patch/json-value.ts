@@ -1,6 +1,6 @@
 // Helpers for the untyped JSON the patch engines work on: parsing a request body into checked JSON,
 // equality, and Go-style rendering of values for error messages that read like the real apiserver's.
-import { parse as parseYaml } from 'yaml';
+import { Lexer, parse as parseYaml } from 'yaml';
 import { isJsonObject, type JsonObject, type JsonValue } from '../objects.js';
 import { badRequest } from './result.js';
 
@@ -28,16 +28,53 @@ export function parseYamlOrJsonBody(body: string): JsonValue {
   } catch {
     // Not JSON: fall through to YAML, which reports its own syntax errors.
   }
+  if (yamlNestingBound(body) > MAX_YAML_NESTING) {
+    throw badRequest(`error decoding YAML: document nested deeper than ${MAX_YAML_NESTING} levels`);
+  }
   let value: unknown;
   try {
-    value = parseYaml(body, { uniqueKeys: true, maxAliasCount: 100, prettyErrors: false });
+    // logLevel error: errors still throw, but unknown tags no longer become process warnings per request.
+    value = parseYaml(body, { uniqueKeys: true, maxAliasCount: 100, prettyErrors: false, logLevel: 'error' });
   } catch (e) {
     throw badRequest(`error decoding YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   return checkJson(value ?? null, 'YAML');
 }
 
-function checkJson(value: unknown, what: string): JsonValue {
+/**
+ * The YAML parser recurses per nesting level and a few thousand levels crash the process outright (V8 runs
+ * out of room compiling a regular expression on an exhausted stack), so the depth is bounded first with the
+ * parser's own lexer, which is iterative: open flow collections plus, per line, indentation and block
+ * indicators. The bound overestimates, never under: flow brackets inside quotes, comments and block
+ * scalars are separate tokens and do not count.
+ */
+const MAX_YAML_NESTING = 256;
+
+function yamlNestingBound(src: string): number {
+  let flow = 0;
+  let indent = 0;
+  let indicators = 0;
+  let lineStart = true;
+  let max = 0;
+  for (const token of new Lexer().lex(src)) {
+    if (token === '\n') {
+      lineStart = true;
+      indent = 0;
+      indicators = 0;
+      continue;
+    }
+    if (token === '[' || token === '{') flow++;
+    else if (token === ']' || token === '}') flow = Math.max(0, flow - 1);
+    else if ((token === '-' || token === '?' || token === ':') && flow === 0) indicators++;
+    else if (lineStart && token.startsWith(' ')) indent = token.length;
+    lineStart = false;
+    max = Math.max(max, flow + indent + indicators);
+  }
+  return max;
+}
+
+/** Asserts `value` is plain JSON of bounded depth (and without "__proto__" keys); BadRequest otherwise. */
+export function checkJson(value: unknown, what: string): JsonValue {
   const problem = findProblem(value, 0);
   if (problem) throw badRequest(`error decoding ${what}: ${problem}`);
   return value as JsonValue;
@@ -45,7 +82,8 @@ function checkJson(value: unknown, what: string): JsonValue {
 
 function findProblem(v: unknown, depth: number): string | undefined {
   if (depth > MAX_DEPTH) return `document nested deeper than ${MAX_DEPTH} levels`;
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return undefined;
+  // undefined only occurs in objects built in code (an unset optional field); JSON leaves it out.
+  if (v === undefined || v === null || typeof v === 'string' || typeof v === 'boolean') return undefined;
   if (typeof v === 'number') return Number.isFinite(v) ? undefined : `${v} is not a JSON number`;
   if (Array.isArray(v)) {
     for (const item of v) {
@@ -105,9 +143,9 @@ export function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 }
 
 /** Renders a value the way Go's `%v` prints decoded JSON (`map[a:1 b:[x y]]`), for faithful messages. */
-export function goFormat(v: JsonValue | undefined): string {
+export function goFormat(v: JsonValue | readonly JsonValue[] | undefined): string {
   if (v === undefined || v === null) return '<nil>';
-  if (Array.isArray(v)) return `[${v.map(goFormat).join(' ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x: JsonValue) => goFormat(x)).join(' ')}]`;
   if (isJsonObject(v)) {
     const parts = Object.keys(v)
       .sort()

@@ -43,17 +43,37 @@ export function corruptValue(dir: string, needle: string): string {
 
 /** [name, kind, text]: names let tests assert ranks without depending on ids. */
 export const CORPUS = [
-  ['oom-incident', 'incident', 'Pod default/memory-hog-5d8f OOMKilled: container memory-hog exceeded its memory limit of 100Mi (exit code 137), restarted 4 times'],
-  ['oom-fix', 'fix', 'Raised the memory limit of deployment memory-hog from 100Mi to 256Mi; the pod has been Running for 10 minutes'],
+  [
+    'oom-incident',
+    'incident',
+    'Pod default/memory-hog-5d8f OOMKilled: container memory-hog exceeded its memory limit of 100Mi (exit code 137), restarted 4 times',
+  ],
+  [
+    'oom-fix',
+    'fix',
+    'Raised the memory limit of deployment memory-hog from 100Mi to 256Mi; the pod has been Running for 10 minutes',
+  ],
   ['oom-zh', 'incident', '容器 memory-hog 内存溢出被杀死（OOMKilled），内存限制 100Mi 太小'],
-  ['pull-incident', 'incident', 'Pod shop/web-7f9c ImagePullBackOff: Failed to pull image "nginx:1.27-doesnotexist": manifest unknown'],
+  [
+    'pull-incident',
+    'incident',
+    'Pod shop/web-7f9c ImagePullBackOff: Failed to pull image "nginx:1.27-doesnotexist": manifest unknown',
+  ],
   ['pull-fix', 'fix', 'Set the image of deployment web back to nginx:1.27 (the previous revision) after ErrImagePull'],
   ['pull-zh-incident', 'incident', '镜像拉取失败：镜像 nginx:1.27-doesnotexist 不存在，Pod 处于 ImagePullBackOff'],
   ['pull-zh-fix', 'fix', '修复：把镜像标签改回 nginx:1.27，镜像拉取恢复正常'],
-  ['crash-incident', 'incident', 'Pod api-6c9 CrashLoopBackOff: container exits with code 1; logs: Error: missing required env var DATABASE_URL'],
+  [
+    'crash-incident',
+    'incident',
+    'Pod api-6c9 CrashLoopBackOff: container exits with code 1; logs: Error: missing required env var DATABASE_URL',
+  ],
   ['crash-fix', 'fix', 'Added env DATABASE_URL from secret db-credentials to deployment api; the container starts'],
   ['crash-zh', 'incident', '应用 api 崩溃循环（CrashLoopBackOff）：缺少环境变量 DATABASE_URL'],
-  ['probe-incident', 'incident', 'Readiness probe failed: HTTP probe on /healthz returned 404 for pod web-2 in namespace shop'],
+  [
+    'probe-incident',
+    'incident',
+    'Readiness probe failed: HTTP probe on /healthz returned 404 for pod web-2 in namespace shop',
+  ],
   ['task-mysql', 'task', 'deploy mysql with 10Gi of persistent storage in namespace db'],
   ['output-scale', 'output', 'Decided to scale deployment web to 3 replicas because of rising traffic'],
   ['job-backup', 'job', 'job backup-db completed successfully in 42s'],

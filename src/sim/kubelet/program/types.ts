@@ -47,7 +47,17 @@ export interface ContainerInput {
   readonly network?: ContainerNetwork;
 }
 
-export type HttpResult = { status: number; body?: string } | { refused: true };
+export type HttpResult =
+  | {
+      status: number;
+      body?: string;
+      /**
+       * Set when something answered that is not HTTP (an HTTP probe on redis's or postgres's port): what Go's
+       * HTTP client reports; `status` is then 0 and a probe fails with this text.
+       */
+      error?: string;
+    }
+  | { refused: true };
 
 export interface HttpOptions {
   /** `kube-probe/1.32` for probes. */
