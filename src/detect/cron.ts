@@ -90,12 +90,22 @@ function parseField(text: string, b: Bounds): number[] {
 
 // Go's time.ParseDuration syntax, for `@every 1h30m` (the real parser rounds anything under a second up to one).
 const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
-const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 function parseGoDuration(text: string): number | undefined {
   if (!GO_DURATION.test(text)) return undefined;
   let total = 0;
-  for (const m of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 0);
+  for (const m of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g))
+    total += Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 0);
   return Math.max(total, 1000);
 }
 

@@ -21,6 +21,8 @@ export interface ResourceInfo {
   readonly subresources: readonly SubresourceInfo[];
   /** Whether spec changes bump metadata.generation (objects with a spec and a controller). */
   readonly hasSpec: boolean;
+  /** The verbs discovery advertises and the server accepts. */
+  readonly verbs: readonly string[];
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
@@ -183,14 +185,14 @@ function toInfo(r: Row): ResourceInfo {
     shortNames: r.short ?? [],
     categories: r.all ? ['all'] : [],
     subresources,
-    // Pods have a spec too, but their generation only bumps on the mutable fields; treat like real apiserver.
     hasSpec: r.spec ?? false,
+    // kube-apiserver offers no deletecollection on namespaces: one request must not wipe a cluster.
+    verbs: r.plural === 'namespaces' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS,
   };
 }
 
 export const RESOURCES: readonly ResourceInfo[] = ROWS.map(toInfo);
 
-export const STANDARD_VERBS: readonly string[] = VERBS;
 
 export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {
   return r.group === '' ? r.version : `${r.group}/${r.version}`;

@@ -49,8 +49,8 @@ const byPlural = (plural: string, group = '') => RESOURCES.find((r) => r.plural 
 function installAdmission(store: ObjectStore): void {
   store.addAdmission((req) => {
     if (req.operation === 'DELETE') return req.object;
-    // Status writes come from controllers; users' spec validation does not apply to them.
-    if (req.subresource === 'status') return req.object;
+    // Status and binding writes come from controllers and the scheduler; users' spec validation does not apply.
+    if (req.subresource) return req.object;
     const obj = defaultObject(req.resource, req.object);
     const causes = validateObject(req.resource, obj, req.old);
     if (causes.length > 0) {

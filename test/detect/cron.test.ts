@@ -31,7 +31,11 @@ describe('parseCronSchedule', () => {
     assert.deepEqual(fields('@weekly').dayOfWeek, [0]);
     assert.deepEqual(fields('@yearly').month, [1]);
     assert.deepEqual(parseCronSchedule('@every 1h30m'), { ok: true, kind: 'every', everyMs: 90 * 60_000 });
-    assert.deepEqual(parseCronSchedule('@every 10ms'), { ok: true, kind: 'every', everyMs: 1000 }, 'rounded up to a second');
+    assert.deepEqual(
+      parseCronSchedule('@every 10ms'),
+      { ok: true, kind: 'every', everyMs: 1000 },
+      'rounded up to a second',
+    );
   });
 
   it('accepts what the real parser tolerates', () => {

@@ -78,7 +78,10 @@ export function container(o: ContainerSpecOpts = {}): Json {
     ...(o.ports ? { ports: o.ports.map((p) => ({ protocol: 'TCP', ...p })) } : {}),
     ...(o.env ? { env: o.env } : {}),
     ...(o.envFrom ? { envFrom: o.envFrom } : {}),
-    resources: { ...(Object.keys(limits).length ? { limits } : {}), ...(Object.keys(requests).length ? { requests } : {}) },
+    resources: {
+      ...(Object.keys(limits).length ? { limits } : {}),
+      ...(Object.keys(requests).length ? { requests } : {}),
+    },
     ...(o.livenessProbe ? { livenessProbe: o.livenessProbe } : {}),
     ...(o.readinessProbe ? { readinessProbe: o.readinessProbe } : {}),
     ...(o.startupProbe ? { startupProbe: o.startupProbe } : {}),
@@ -185,7 +188,12 @@ export function pod(name: string, o: PodOpts = {}): Obj {
   const conditions = o.conditions ?? [
     { type: 'PodReadyToStartContainers', status: scheduled ? 'True' : 'False', lastTransitionTime: created },
     { type: 'Initialized', status: 'True', lastTransitionTime: created },
-    { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: created, ...(ready ? {} : { reason: 'ContainersNotReady' }) },
+    {
+      type: 'Ready',
+      status: ready ? 'True' : 'False',
+      lastTransitionTime: created,
+      ...(ready ? {} : { reason: 'ContainersNotReady' }),
+    },
     { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: created },
     { type: 'PodScheduled', status: 'True', lastTransitionTime: created },
   ];
@@ -218,7 +226,11 @@ export function pod(name: string, o: PodOpts = {}): Obj {
       ...(o.statuses !== undefined
         ? { containerStatuses: o.statuses }
         : scheduled
-          ? { containerStatuses: containers.map((c) => runningStatus({ name: String(c.name), image: String(c.image), ready })) }
+          ? {
+              containerStatuses: containers.map((c) =>
+                runningStatus({ name: String(c.name), image: String(c.image), ready }),
+              ),
+            }
           : {}),
       ...(o.initStatuses ? { initContainerStatuses: o.initStatuses } : {}),
       ...(o.extraStatus ?? {}),
@@ -259,7 +271,9 @@ export function deployment(name: string, o: DeploymentOpts = {}): Obj {
     },
     status: o.status ?? {
       observedGeneration: o.observedGeneration ?? o.generation ?? 1,
-      ...(replicas > 0 ? { replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas } : {}),
+      ...(replicas > 0
+        ? { replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas }
+        : {}),
       conditions: o.conditions ?? [
         {
           type: 'Available',
@@ -295,7 +309,13 @@ export function replicaSet(owner: Obj, hash = '7d9c5b8f6d', o: { replicas?: numb
       annotations: { 'deployment.kubernetes.io/revision': '1' },
     }),
     spec: { replicas, selector: spec.selector, template: spec.template },
-    status: o.status ?? { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1 },
+    status: o.status ?? {
+      replicas,
+      fullyLabeledReplicas: replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      observedGeneration: 1,
+    },
   };
 }
 
@@ -311,7 +331,7 @@ export function deploymentWithPods(
 ): Obj[] {
   const replicas = o.replicas ?? 3;
   const podOpts = Array.from({ length: replicas }, (_, i) => o.podStatus?.(i) ?? {});
-  const readyCount = podOpts.filter((p) => (p.ready ?? (p.phase ?? 'Running') === 'Running')).length;
+  const readyCount = podOpts.filter((p) => p.ready ?? (p.phase ?? 'Running') === 'Running').length;
   const d = deployment(name, {
     ...o,
     ...(o.status || o.conditions || readyCount === replicas
@@ -329,7 +349,10 @@ export function deploymentWithPods(
                 type: 'Available',
                 status: readyCount > 0 ? 'True' : 'False',
                 reason: readyCount > 0 ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-                message: readyCount > 0 ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+                message:
+                  readyCount > 0
+                    ? 'Deployment has minimum availability.'
+                    : 'Deployment does not have minimum availability.',
                 lastUpdateTime: ago(20 * MIN),
                 lastTransitionTime: ago(20 * MIN),
               },
@@ -360,7 +383,10 @@ export function deploymentWithPods(
   return [d, rs, ...pods];
 }
 
-export function statefulSet(name: string, o: { ns?: string; replicas?: number; serviceName?: string; storageClass?: string; ready?: number } = {}): Obj {
+export function statefulSet(
+  name: string,
+  o: { ns?: string; replicas?: number; serviceName?: string; storageClass?: string; ready?: number } = {},
+): Obj {
   const replicas = o.replicas ?? 3;
   const labels = { app: name };
   return {
@@ -398,7 +424,10 @@ export function statefulSet(name: string, o: { ns?: string; replicas?: number; s
   };
 }
 
-export function daemonSet(name: string, o: { ns?: string; desired?: number; current?: number; ready?: number } = {}): Obj {
+export function daemonSet(
+  name: string,
+  o: { ns?: string; desired?: number; current?: number; ready?: number } = {},
+): Obj {
   const desired = o.desired ?? 3;
   const labels = { app: name };
   return {
@@ -407,7 +436,10 @@ export function daemonSet(name: string, o: { ns?: string; desired?: number; curr
     metadata: meta('DaemonSet', name, o.ns ?? 'kube-system', { generation: 1, labels }),
     spec: {
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [container({ name: 'agent', image: 'fluent/fluent-bit:3.0' })] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [container({ name: 'agent', image: 'fluent/fluent-bit:3.0' })] },
+      },
       updateStrategy: { type: 'RollingUpdate' },
     },
     status: {
@@ -422,7 +454,20 @@ export function daemonSet(name: string, o: { ns?: string; desired?: number; curr
   };
 }
 
-export function job(name: string, o: { ns?: string; owner?: Obj; conditions?: Json[]; failed?: number; succeeded?: number; active?: number; suspend?: boolean; backoffLimit?: number; started?: string } = {}): Obj {
+export function job(
+  name: string,
+  o: {
+    ns?: string;
+    owner?: Obj;
+    conditions?: Json[];
+    failed?: number;
+    succeeded?: number;
+    active?: number;
+    suspend?: boolean;
+    backoffLimit?: number;
+    started?: string;
+  } = {},
+): Obj {
   const labels = { 'batch.kubernetes.io/job-name': name, 'job-name': name };
   return {
     apiVersion: 'batch/v1',
@@ -437,7 +482,10 @@ export function job(name: string, o: { ns?: string; owner?: Obj; conditions?: Js
       completions: 1,
       parallelism: 1,
       ...(o.suspend !== undefined ? { suspend: o.suspend } : {}),
-      template: { metadata: { labels }, spec: { containers: [container({ name: 'task', image: 'busybox:1.36' })], restartPolicy: 'Never' } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [container({ name: 'task', image: 'busybox:1.36' })], restartPolicy: 'Never' },
+      },
     },
     status: {
       ...(o.started !== undefined || !o.suspend ? { startTime: o.started ?? ago(HOUR) } : {}),
@@ -456,14 +504,28 @@ export function completeConditions(at: string): Json[] {
   ];
 }
 
-export function failedConditions(at: string, reason = 'BackoffLimitExceeded', message = 'Job has reached the specified backoff limit'): Json[] {
+export function failedConditions(
+  at: string,
+  reason = 'BackoffLimitExceeded',
+  message = 'Job has reached the specified backoff limit',
+): Json[] {
   return [
     { type: 'FailureTarget', status: 'True', reason, message, lastProbeTime: at, lastTransitionTime: at },
     { type: 'Failed', status: 'True', reason, message, lastProbeTime: at, lastTransitionTime: at },
   ];
 }
 
-export function cronJob(name: string, o: { ns?: string; schedule?: string; suspend?: boolean; timeZone?: string; lastSchedule?: string; lastSuccess?: string } = {}): Obj {
+export function cronJob(
+  name: string,
+  o: {
+    ns?: string;
+    schedule?: string;
+    suspend?: boolean;
+    timeZone?: string;
+    lastSchedule?: string;
+    lastSuccess?: string;
+  } = {},
+): Obj {
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
@@ -475,7 +537,13 @@ export function cronJob(name: string, o: { ns?: string; schedule?: string; suspe
       concurrencyPolicy: 'Forbid',
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 1,
-      jobTemplate: { spec: { template: { spec: { containers: [container({ name: 'task', image: 'busybox:1.36' })], restartPolicy: 'OnFailure' } } } },
+      jobTemplate: {
+        spec: {
+          template: {
+            spec: { containers: [container({ name: 'task', image: 'busybox:1.36' })], restartPolicy: 'OnFailure' },
+          },
+        },
+      },
     },
     status: {
       ...(o.lastSchedule ? { lastScheduleTime: o.lastSchedule } : {}),
@@ -486,7 +554,19 @@ export function cronJob(name: string, o: { ns?: string; schedule?: string; suspe
 
 // ---- services and networking -------------------------------------------------------------------------------
 
-export function service(name: string, o: { ns?: string; selector?: Record<string, string> | null; type?: string; clusterIP?: string; ports?: Json[]; externalName?: string; created?: string; publishNotReady?: boolean } = {}): Obj {
+export function service(
+  name: string,
+  o: {
+    ns?: string;
+    selector?: Record<string, string> | null;
+    type?: string;
+    clusterIP?: string;
+    ports?: Json[];
+    externalName?: string;
+    created?: string;
+    publishNotReady?: boolean;
+  } = {},
+): Obj {
   const selector = o.selector === null ? undefined : (o.selector ?? { app: name });
   return {
     apiVersion: 'v1',
@@ -494,7 +574,9 @@ export function service(name: string, o: { ns?: string; selector?: Record<string
     metadata: meta('Service', name, o.ns ?? 'default', { creationTimestamp: o.created ?? ago(30 * DAY) }),
     spec: {
       type: o.type ?? 'ClusterIP',
-      ...(o.type === 'ExternalName' ? { externalName: o.externalName ?? 'db.example.com' } : { clusterIP: o.clusterIP ?? '10.96.12.34' }),
+      ...(o.type === 'ExternalName'
+        ? { externalName: o.externalName ?? 'db.example.com' }
+        : { clusterIP: o.clusterIP ?? '10.96.12.34' }),
       ...(selector ? { selector } : {}),
       ports: o.ports ?? [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
       sessionAffinity: 'None',
@@ -580,6 +662,7 @@ export async function incidents(objs: readonly unknown[], o: RunOpts & { cluster
 }
 
 export function only<T>(items: readonly T[]): T {
-  if (items.length !== 1) throw new Error(`expected exactly one item, got ${items.length}: ${JSON.stringify(items, null, 1).slice(0, 2000)}`);
+  if (items.length !== 1)
+    throw new Error(`expected exactly one item, got ${items.length}: ${JSON.stringify(items, null, 1).slice(0, 2000)}`);
   return items[0] as T;
 }

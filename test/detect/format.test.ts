@@ -4,7 +4,19 @@ import { parse } from 'yaml';
 import { formatIncidents } from '../../src/detect/format.js';
 import { IncidentListSchema, IncidentSchema } from '../../src/detect/incident-schema.js';
 import { humanDuration } from '../../src/detect/time.js';
-import { ago, container, deploymentWithPods, HOUR, incidents, MIN, NOW, SEC, service, terminated, waitingStatus } from './fixtures.js';
+import {
+  ago,
+  container,
+  deploymentWithPods,
+  HOUR,
+  incidents,
+  MIN,
+  NOW,
+  SEC,
+  service,
+  terminated,
+  waitingStatus,
+} from './fixtures.js';
 
 async function sample() {
   return incidents([
@@ -15,7 +27,13 @@ async function sample() {
       podStatus: () => ({
         created: ago(HOUR),
         ready: false,
-        statuses: [waitingStatus('CrashLoopBackOff', 'back-off', { name: 'memory-hog', restartCount: 9, lastState: terminated(137, 'OOMKilled', ago(30 * SEC)) })],
+        statuses: [
+          waitingStatus('CrashLoopBackOff', 'back-off', {
+            name: 'memory-hog',
+            restartCount: 9,
+            lastState: terminated(137, 'OOMKilled', ago(30 * SEC)),
+          }),
+        ],
       }),
     }),
     service('frontend', { ns: 'shop', selector: { app: 'frontend' } }),
@@ -27,11 +45,17 @@ describe('formatIncidents', () => {
     const out = formatIncidents(await sample(), { format: 'table', now: NOW, width: 100, showNamespace: true });
     const lines = out.trimEnd().split('\n');
     assert.match(lines[0] ?? '', /^NAMESPACE\s{3,}KIND\s{3,}NAME\s{3,}REASON\s{3,}SUMMARY\s{3,}AGE$/);
-    assert.match(lines[1] ?? '', /^demo\s+Deployment\s+memory-hog\s+OOMKilled\s+container "memory-hog" OOMKilled.*…\s+\d+m$/);
+    assert.match(
+      lines[1] ?? '',
+      /^demo\s+Deployment\s+memory-hog\s+OOMKilled\s+container "memory-hog" OOMKilled.*…\s+\d+m$/,
+    );
     assert.match(lines[2] ?? '', /^shop\s+Service\s+frontend\s+NoEndpoints\s+selector app=frontend/);
     for (const line of lines) assert.ok(line.length <= 100, `${line.length}: ${line}`);
     const ageAt = (lines[0] ?? '').indexOf('AGE');
-    assert.ok(lines.slice(1).every((l) => /\S/.test(l[ageAt] ?? '')), 'AGE column aligned');
+    assert.ok(
+      lines.slice(1).every((l) => /\S/.test(l[ageAt] ?? '')),
+      'AGE column aligned',
+    );
   });
 
   it('prints whole summaries without a width, and a friendly line when all is well', async () => {
@@ -43,7 +67,9 @@ describe('formatIncidents', () => {
 
   it('emits JSON and YAML that validate against the documented schema', async () => {
     const list = await sample();
-    const fromJson = IncidentListSchema.parse(JSON.parse(formatIncidents(list, { format: 'json', now: NOW, cluster: 'kind-dev' })));
+    const fromJson = IncidentListSchema.parse(
+      JSON.parse(formatIncidents(list, { format: 'json', now: NOW, cluster: 'kind-dev' })),
+    );
     assert.equal(fromJson.metadata.count, 2);
     assert.equal(fromJson.metadata.cluster, 'kind-dev');
     assert.equal(fromJson.items[0]?.evidence.details.memoryLimit, '100Mi');

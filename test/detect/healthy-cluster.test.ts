@@ -31,7 +31,12 @@ import {
   waitingStatus,
 } from './fixtures.js';
 
-const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: uid(`ns/${name}`) }, status: { phase: 'Active' } });
+const ns = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name, uid: uid(`ns/${name}`) },
+  status: { phase: 'Active' },
+});
 
 function readyNode(name: string) {
   return {
@@ -41,10 +46,26 @@ function readyNode(name: string) {
     spec: name === 'node-3' ? { unschedulable: true } : {},
     status: {
       conditions: [
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', lastTransitionTime: ago(30 * DAY) },
-        { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', lastTransitionTime: ago(30 * DAY) },
+        {
+          type: 'MemoryPressure',
+          status: 'False',
+          reason: 'KubeletHasSufficientMemory',
+          lastTransitionTime: ago(30 * DAY),
+        },
+        {
+          type: 'DiskPressure',
+          status: 'False',
+          reason: 'KubeletHasNoDiskPressure',
+          lastTransitionTime: ago(30 * DAY),
+        },
         { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', lastTransitionTime: ago(30 * DAY) },
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastTransitionTime: ago(30 * DAY) },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+          lastTransitionTime: ago(30 * DAY),
+        },
       ],
     },
   };
@@ -53,7 +74,12 @@ function readyNode(name: string) {
 /** A healthy DaemonSet with one running pod per node. */
 function daemonSetWithPods(name: string): Obj[] {
   const ds = daemonSet(name, { desired: 2 });
-  return [ds, ...[1, 2].map((i) => pod(`${name}-${i}abcd`, { ns: 'kube-system', owner: ds, labels: { app: name }, nodeName: `node-${i}` }))];
+  return [
+    ds,
+    ...[1, 2].map((i) =>
+      pod(`${name}-${i}abcd`, { ns: 'kube-system', owner: ds, labels: { app: name }, nodeName: `node-${i}` }),
+    ),
+  ];
 }
 
 /** A StatefulSet with its headless Service, bound claims and ready pods. */
@@ -65,15 +91,30 @@ function statefulSetWithPods(name: string, ready = true): Obj[] {
     out.push({
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
-      metadata: { name: `data-${name}-${i}`, namespace: 'data', uid: uid(`pvc/${name}/${i}`), creationTimestamp: ago(20 * DAY) },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '10Gi' } }, volumeName: `pvc-${name}-${i}` },
+      metadata: {
+        name: `data-${name}-${i}`,
+        namespace: 'data',
+        uid: uid(`pvc/${name}/${i}`),
+        creationTimestamp: ago(20 * DAY),
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'standard',
+        resources: { requests: { storage: '10Gi' } },
+        volumeName: `pvc-${name}-${i}`,
+      },
       status: { phase: 'Bound', capacity: { storage: '10Gi' } },
     });
     out.push({
       apiVersion: 'v1',
       kind: 'PersistentVolume',
       metadata: { name: `pvc-${name}-${i}`, uid: uid(`pv/${name}/${i}`) },
-      spec: { capacity: { storage: '10Gi' }, storageClassName: 'standard', persistentVolumeReclaimPolicy: 'Delete', claimRef: { namespace: 'data', name: `data-${name}-${i}` } },
+      spec: {
+        capacity: { storage: '10Gi' },
+        storageClassName: 'standard',
+        persistentVolumeReclaimPolicy: 'Delete',
+        claimRef: { namespace: 'data', name: `data-${name}-${i}` },
+      },
       status: { phase: 'Bound' },
     });
   }
@@ -82,13 +123,31 @@ function statefulSetWithPods(name: string, ready = true): Obj[] {
 
 /** A CronJob between runs, with its last (completed) Job and pod kept as history, and an older failed run since superseded. */
 function cronJobWithHistory(name: string, suspend = false): Obj[] {
-  const cron = cronJob(name, { ns: 'batch', schedule: '0 * * * *', suspend, lastSchedule: ago(20 * MIN), lastSuccess: ago(19 * MIN) });
-  const done = job(`${name}-29144100`, { ns: 'batch', owner: cron, conditions: completeConditions(ago(19 * MIN)), succeeded: 1, started: ago(20 * MIN) });
+  const cron = cronJob(name, {
+    ns: 'batch',
+    schedule: '0 * * * *',
+    suspend,
+    lastSchedule: ago(20 * MIN),
+    lastSuccess: ago(19 * MIN),
+  });
+  const done = job(`${name}-29144100`, {
+    ns: 'batch',
+    owner: cron,
+    conditions: completeConditions(ago(19 * MIN)),
+    succeeded: 1,
+    started: ago(20 * MIN),
+  });
   const failed = job(`${name}-29143980`, {
     ns: 'batch',
     owner: cron,
     conditions: [
-      { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastTransitionTime: ago(2 * HOUR) },
+      {
+        type: 'Failed',
+        status: 'True',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+        lastTransitionTime: ago(2 * HOUR),
+      },
     ],
     failed: 7,
     started: ago(3 * HOUR),
@@ -96,14 +155,37 @@ function cronJobWithHistory(name: string, suspend = false): Obj[] {
   return [
     cron,
     done,
-    pod(`${name}-29144100-x8k2p`, { ns: 'batch', owner: done, phase: 'Succeeded', ready: false, restartPolicy: 'OnFailure', statuses: [terminatedStatus(0, 'Completed', ago(19 * MIN), { name: 'task' })] }),
+    pod(`${name}-29144100-x8k2p`, {
+      ns: 'batch',
+      owner: done,
+      phase: 'Succeeded',
+      ready: false,
+      restartPolicy: 'OnFailure',
+      statuses: [terminatedStatus(0, 'Completed', ago(19 * MIN), { name: 'task' })],
+    }),
     failed,
-    pod(`${name}-29143980-q2w3e`, { ns: 'batch', owner: failed, phase: 'Failed', ready: false, restartPolicy: 'Never', statuses: [terminatedStatus(1, 'Error', ago(2 * HOUR), { name: 'task' })] }),
+    pod(`${name}-29143980-q2w3e`, {
+      ns: 'batch',
+      owner: failed,
+      phase: 'Failed',
+      ready: false,
+      restartPolicy: 'Never',
+      statuses: [terminatedStatus(1, 'Error', ago(2 * HOUR), { name: 'task' })],
+    }),
   ];
 }
 
 function healthyCluster(): { objs: Obj[]; workloads: number; logs: Record<string, string> } {
-  const objs: Obj[] = [ns('default'), ns('shop'), ns('data'), ns('batch'), ns('kube-system'), readyNode('node-1'), readyNode('node-2'), readyNode('node-3')];
+  const objs: Obj[] = [
+    ns('default'),
+    ns('shop'),
+    ns('data'),
+    ns('batch'),
+    ns('kube-system'),
+    readyNode('node-1'),
+    readyNode('node-2'),
+    readyNode('node-3'),
+  ];
   const logs: Record<string, string> = {};
   let workloads = 0;
   const add = (items: Obj[]) => {
@@ -114,19 +196,38 @@ function healthyCluster(): { objs: Obj[]; workloads: number; logs: Record<string
     {
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
-      metadata: { name: 'standard', uid: uid('sc'), annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      metadata: {
+        name: 'standard',
+        uid: uid('sc'),
+        annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+      },
       provisioner: 'rancher.io/local-path',
       volumeBindingMode: 'WaitForFirstConsumer',
     },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'IngressClass',
-      metadata: { name: 'nginx', uid: uid('ic'), annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+      metadata: {
+        name: 'nginx',
+        uid: uid('ic'),
+        annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
+      },
       spec: { controller: 'k8s.io/ingress-nginx' },
     },
   );
   // Ten ordinary services, each a Deployment with its Service; one reads config and a secret.
-  for (const name of ['web', 'cart', 'catalog', 'checkout', 'payments', 'search', 'users', 'orders', 'gateway', 'notify']) {
+  for (const name of [
+    'web',
+    'cart',
+    'catalog',
+    'checkout',
+    'payments',
+    'search',
+    'users',
+    'orders',
+    'gateway',
+    'notify',
+  ]) {
     const items = deploymentWithPods(name, {
       ns: 'shop',
       replicas: 2,
@@ -137,33 +238,82 @@ function healthyCluster(): { objs: Obj[]; workloads: number; logs: Record<string
           livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
           memoryLimit: '256Mi',
           cpuRequest: '100m',
-          env: name === 'web' ? [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }, { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'web-config', key: 'LOG_LEVEL' } } }] : [],
+          env:
+            name === 'web'
+              ? [
+                  { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+                  { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'web-config', key: 'LOG_LEVEL' } } },
+                ]
+              : [],
         }),
       ],
       // One pod survived an OOM kill weeks ago and has been stable since; another restarted once long ago.
       podStatus: (i) =>
         name === 'catalog' && i === 0
-          ? { created: ago(20 * DAY), statuses: [runningStatus({ restartCount: 1, startedAt: ago(12 * DAY), lastState: terminated(137, 'OOMKilled', ago(12 * DAY)) })] }
+          ? {
+              created: ago(20 * DAY),
+              statuses: [
+                runningStatus({
+                  restartCount: 1,
+                  startedAt: ago(12 * DAY),
+                  lastState: terminated(137, 'OOMKilled', ago(12 * DAY)),
+                }),
+              ],
+            }
           : name === 'search' && i === 1
-            ? { statuses: [runningStatus({ restartCount: 2, startedAt: ago(DAY), lastState: terminated(1, 'Error', ago(DAY)) })] }
+            ? {
+                statuses: [
+                  runningStatus({ restartCount: 2, startedAt: ago(DAY), lastState: terminated(1, 'Error', ago(DAY)) }),
+                ],
+              }
             : {},
     });
     for (const p of items.slice(2)) {
       const m = p.metadata as { name: string };
-      logs[`shop/${m.name}/app`] = 'GET /healthz 200\nWARN retrying upstream: connection refused\nERROR request id=42 failed: timeout\n';
+      logs[`shop/${m.name}/app`] =
+        'GET /healthz 200\nWARN retrying upstream: connection refused\nERROR request id=42 failed: timeout\n';
       // A readiness blip at startup, long passed.
-      objs.push(event(p, 'Unhealthy', 'Readiness probe failed: Get "http://10.244.1.23:8080/ready": dial tcp 10.244.1.23:8080: connect: connection refused', { lastSeen: ago(2 * DAY), count: 2 }));
+      objs.push(
+        event(
+          p,
+          'Unhealthy',
+          'Readiness probe failed: Get "http://10.244.1.23:8080/ready": dial tcp 10.244.1.23:8080: connect: connection refused',
+          { lastSeen: ago(2 * DAY), count: 2 },
+        ),
+      );
     }
     add([...items, service(name, { ns: 'shop', ports: [{ name: 'http', port: 80, targetPort: 'http' }] })]);
   }
   objs.push(
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: 'shop', uid: uid('cm/web') }, data: { LOG_LEVEL: 'info' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop', uid: uid('secret/db') }, type: 'Opaque', data: { password: 'aHVudGVyMg==' } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-config', namespace: 'shop', uid: uid('cm/web') },
+      data: { LOG_LEVEL: 'info' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'shop', uid: uid('secret/db') },
+      type: 'Opaque',
+      data: { password: 'aHVudGVyMg==' },
+    },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: 'shop', namespace: 'shop', uid: uid('ing/shop') },
-      spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } }] } }] },
+      spec: {
+        rules: [
+          {
+            host: 'shop.example.com',
+            http: {
+              paths: [
+                { path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } },
+              ],
+            },
+          },
+        ],
+      },
     },
     {
       apiVersion: 'networking.k8s.io/v1',
@@ -181,14 +331,26 @@ function healthyCluster(): { objs: Obj[]; workloads: number; logs: Record<string
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: 'web', namespace: 'shop', uid: uid('hpa/web') },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 6, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: 2,
+        maxReplicas: 6,
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+        ],
+      },
       status: {
         currentReplicas: 2,
         desiredReplicas: 2,
         conditions: [
           { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale' },
           { type: 'ScalingActive', status: 'True', reason: 'ValidMetricFound' },
-          { type: 'ScalingLimited', status: 'True', reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' },
+          {
+            type: 'ScalingLimited',
+            status: 'True',
+            reason: 'TooFewReplicas',
+            message: 'the desired replica count is less than the minimum replica count',
+          },
         ],
       },
     },
@@ -225,19 +387,36 @@ function healthyCluster(): { objs: Obj[]; workloads: number; logs: Record<string
         unavailableReplicas: 1,
         conditions: [
           { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastTransitionTime: ago(DAY) },
-          { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: 'ReplicaSet "api-6c7d8e9f0a" is progressing.', lastTransitionTime: ago(40 * SEC) },
+          {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'ReplicaSetUpdated',
+            message: 'ReplicaSet "api-6c7d8e9f0a" is progressing.',
+            lastTransitionTime: ago(40 * SEC),
+          },
         ],
       },
     });
     const oldRs = replicaSet(d, '5b6c7d8e9f', { replicas: 2 });
-    const newRs = replicaSet(d, '6c7d8e9f0a', { replicas: 1, status: { replicas: 1, readyReplicas: 0, availableReplicas: 0 } });
+    const newRs = replicaSet(d, '6c7d8e9f0a', {
+      replicas: 1,
+      status: { replicas: 1, readyReplicas: 0, availableReplicas: 0 },
+    });
     add([
       d,
       oldRs,
       newRs,
       pod('api-5b6c7d8e9f-aaaaa', { ns: 'shop', owner: oldRs, labels: { app: 'api' } }),
       pod('api-5b6c7d8e9f-bbbbb', { ns: 'shop', owner: oldRs, labels: { app: 'api' } }),
-      pod('api-6c7d8e9f0a-ccccc', { ns: 'shop', owner: newRs, labels: { app: 'api' }, phase: 'Pending', ready: false, created: ago(40 * SEC), statuses: [waitingStatus('ContainerCreating', undefined)] }),
+      pod('api-6c7d8e9f0a-ccccc', {
+        ns: 'shop',
+        owner: newRs,
+        labels: { app: 'api' },
+        phase: 'Pending',
+        ready: false,
+        created: ago(40 * SEC),
+        statuses: [waitingStatus('ContainerCreating', undefined)],
+      }),
       service('api', { ns: 'shop' }),
     ]);
   }
@@ -260,9 +439,34 @@ function healthyCluster(): { objs: Obj[]; workloads: number; logs: Record<string
   add(cronJobWithHistory('archive', true));
   // Standalone completed Jobs, one that needed a retry.
   for (const name of ['db-migrate', 'seed', 'reindex']) {
-    const j = job(name, { ns: 'batch', conditions: completeConditions(ago(HOUR)), succeeded: 1, failed: name === 'seed' ? 1 : 0 });
-    const items: Obj[] = [j, pod(`${name}-k8s2d`, { ns: 'batch', owner: j, phase: 'Succeeded', ready: false, restartPolicy: 'Never', statuses: [terminatedStatus(0, 'Completed', ago(HOUR), { name: 'task' })] })];
-    if (name === 'seed') items.push(pod('seed-f1rst', { ns: 'batch', owner: j, phase: 'Failed', ready: false, restartPolicy: 'Never', statuses: [terminatedStatus(1, 'Error', ago(2 * HOUR), { name: 'task' })] }));
+    const j = job(name, {
+      ns: 'batch',
+      conditions: completeConditions(ago(HOUR)),
+      succeeded: 1,
+      failed: name === 'seed' ? 1 : 0,
+    });
+    const items: Obj[] = [
+      j,
+      pod(`${name}-k8s2d`, {
+        ns: 'batch',
+        owner: j,
+        phase: 'Succeeded',
+        ready: false,
+        restartPolicy: 'Never',
+        statuses: [terminatedStatus(0, 'Completed', ago(HOUR), { name: 'task' })],
+      }),
+    ];
+    if (name === 'seed')
+      items.push(
+        pod('seed-f1rst', {
+          ns: 'batch',
+          owner: j,
+          phase: 'Failed',
+          ready: false,
+          restartPolicy: 'Never',
+          statuses: [terminatedStatus(1, 'Error', ago(2 * HOUR), { name: 'task' })],
+        }),
+      );
     add(items);
   }
   add([job('paused-export', { ns: 'batch', suspend: true })]);
@@ -277,14 +481,32 @@ function healthyCluster(): { objs: Obj[]; workloads: number; logs: Record<string
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name: 'policy', uid: uid('vwc') },
-      webhooks: [{ name: 'validate.policy.example.com', clientConfig: { service: { namespace: 'kube-system', name: 'policy-webhook', path: '/validate' } }, admissionReviewVersions: ['v1'], sideEffects: 'None' }],
+      webhooks: [
+        {
+          name: 'validate.policy.example.com',
+          clientConfig: { service: { namespace: 'kube-system', name: 'policy-webhook', path: '/validate' } },
+          admissionReviewVersions: ['v1'],
+          sideEffects: 'None',
+        },
+      ],
     },
   ]);
   // A bare pod the user runs by hand, with a Normal event history.
-  const debug = pod('debug-shell', { ns: 'default', containers: [container({ image: 'busybox:1.36', command: ['sleep', '3600'] })] });
-  add([debug, event(debug, 'Pulled', 'Successfully pulled image "busybox:1.36" in 1.2s', { type: 'Normal' }), event(debug, 'Started', 'Started container app', { type: 'Normal' })]);
+  const debug = pod('debug-shell', {
+    ns: 'default',
+    containers: [container({ image: 'busybox:1.36', command: ['sleep', '3600'] })],
+  });
+  add([
+    debug,
+    event(debug, 'Pulled', 'Successfully pulled image "busybox:1.36" in 1.2s', { type: 'Normal' }),
+    event(debug, 'Started', 'Started container app', { type: 'Normal' }),
+  ]);
   // A ReplicaSet owned by something detection does not know (an Argo Rollout).
-  const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'canary', namespace: 'shop', uid: uid('rollout') } };
+  const rollout = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'canary', namespace: 'shop', uid: uid('rollout') },
+  };
   const rrs = { ...replicaSet(deployment('canary', { ns: 'shop', replicas: 1 }), '4a5b6c7d8e') };
   (rrs.metadata as Record<string, unknown>).ownerReferences = [ownerRef(rollout)];
   add([rrs, pod('canary-4a5b6c7d8e-zzzzz', { ns: 'shop', owner: rrs, labels: { app: 'canary' } })]);
@@ -306,9 +528,14 @@ describe('a healthy cluster', () => {
 
   it('still sees a single planted failure in the same cluster (the analyzers did run)', async () => {
     const { objs, logs } = healthyCluster();
-    const victim = objs.find((o) => o.kind === 'Pod' && (o.metadata as { name: string }).name.startsWith('cart-')) as Obj;
+    const victim = objs.find(
+      (o) => o.kind === 'Pod' && (o.metadata as { name: string }).name.startsWith('cart-'),
+    ) as Obj;
     (victim.status as Record<string, unknown>).containerStatuses = [
-      waitingStatus('CrashLoopBackOff', 'back-off 5m0s restarting failed container', { restartCount: 7, lastState: terminated(1, 'Error', ago(MIN)) }),
+      waitingStatus('CrashLoopBackOff', 'back-off 5m0s restarting failed container', {
+        restartCount: 7,
+        lastState: terminated(1, 'Error', ago(MIN)),
+      }),
     ];
     const result = await analyzeSnapshot(snapshotFromObjects(objs, NOW, { logs: logReader(logs) }));
     assert.deepEqual(

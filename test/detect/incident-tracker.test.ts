@@ -35,8 +35,15 @@ describe('IncidentTracker', () => {
     assert.deepEqual(types(opened), ['opened']);
     const id = opened[0]?.incident.id;
     assert.notEqual(id, incident('web').fingerprint, 'each episode gets its own id');
-    assert.deepEqual(t.observe([incident('web', { lastSeen: at(5).toISOString() })], at(5)), [], 'a newer lastSeen is not news');
-    const worse = t.observe([incident('web', { severity: 'critical', summary: 'container "app" in CrashLoopBackOff (3/3 pods)' })], at(10));
+    assert.deepEqual(
+      t.observe([incident('web', { lastSeen: at(5).toISOString() })], at(5)),
+      [],
+      'a newer lastSeen is not news',
+    );
+    const worse = t.observe(
+      [incident('web', { severity: 'critical', summary: 'container "app" in CrashLoopBackOff (3/3 pods)' })],
+      at(10),
+    );
     assert.deepEqual(types(worse), ['updated']);
     const update = worse[0];
     assert.ok(update?.type === 'updated');

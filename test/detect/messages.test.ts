@@ -25,9 +25,10 @@ describe('parseSchedulerMessage', () => {
   });
 
   it('keeps reasons without a node count', () => {
-    assert.deepEqual(parseSchedulerMessage('0/1 nodes are available: persistentvolumeclaim "data" not found.').reasons, [
-      { reason: 'persistentvolumeclaim "data" not found' },
-    ]);
+    assert.deepEqual(
+      parseSchedulerMessage('0/1 nodes are available: persistentvolumeclaim "data" not found.').reasons,
+      [{ reason: 'persistentvolumeclaim "data" not found' }],
+    );
   });
 });
 
@@ -60,9 +61,15 @@ describe('classifyPullError', () => {
         'Failed to pull image "acme/private:1": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
         'AccessDenied',
       ],
-      ['Failed to pull image "reg.internal:5000/x:1": dial tcp: lookup reg.internal on 10.96.0.10:53: no such host', 'Unreachable'],
+      [
+        'Failed to pull image "reg.internal:5000/x:1": dial tcp: lookup reg.internal on 10.96.0.10:53: no such host',
+        'Unreachable',
+      ],
       ['toomanyrequests: You have reached your pull rate limit.', 'RateLimited'],
-      ['Failed to apply default image tag "Nginx": couldn\'t parse image reference "Nginx": invalid reference format', 'InvalidReference'],
+      [
+        'Failed to apply default image tag "Nginx": couldn\'t parse image reference "Nginx": invalid reference format',
+        'InvalidReference',
+      ],
     ];
     for (const [message, code] of cases) assert.equal(classifyPullError(message).code, code, message);
   });
@@ -83,17 +90,24 @@ describe('parseProbeMessage', () => {
       statusCode: 404,
     });
     assert.deepEqual(
-      parseProbeMessage('Readiness probe failed: Get "http://10.244.1.23:8080/ready": dial tcp 10.244.1.23:8080: connect: connection refused'),
+      parseProbeMessage(
+        'Readiness probe failed: Get "http://10.244.1.23:8080/ready": dial tcp 10.244.1.23:8080: connect: connection refused',
+      ),
       { probe: 'readiness', response: 'connection refused' },
     );
     assert.deepEqual(
-      parseProbeMessage('Startup probe failed: Get "http://10.244.1.23:8080/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'),
+      parseProbeMessage(
+        'Startup probe failed: Get "http://10.244.1.23:8080/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+      ),
       { probe: 'startup', response: 'timed out' },
     );
-    assert.deepEqual(parseProbeMessage("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"), {
-      probe: 'liveness',
-      response: "cat: can't open '/tmp/healthy': No such file or directory",
-    });
+    assert.deepEqual(
+      parseProbeMessage("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"),
+      {
+        probe: 'liveness',
+        response: "cat: can't open '/tmp/healthy': No such file or directory",
+      },
+    );
     assert.equal(parseProbeMessage('Back-off restarting failed container'), undefined);
   });
 });
@@ -104,12 +118,22 @@ describe('parseQuotaMessage', () => {
       parseQuotaMessage(
         'Error creating: pods "web-7d9c5b8f6d-x2k4p" is forbidden: exceeded quota: compute, requested: limits.memory=512Mi, used: limits.memory=1792Mi, limited: limits.memory=2Gi',
       ),
-      { quota: 'compute', requested: 'limits.memory=512Mi', used: 'limits.memory=1792Mi', limited: 'limits.memory=2Gi' },
+      {
+        quota: 'compute',
+        requested: 'limits.memory=512Mi',
+        used: 'limits.memory=1792Mi',
+        limited: 'limits.memory=2Gi',
+      },
     );
     assert.deepEqual(
-      parseQuotaMessage('Error creating: pods "x" is forbidden: failed quota: compute: must specify limits.cpu for: app; limits.memory for: app'),
+      parseQuotaMessage(
+        'Error creating: pods "x" is forbidden: failed quota: compute: must specify limits.cpu for: app; limits.memory for: app',
+      ),
       { quota: 'compute', mustSpecify: 'limits.cpu for: app; limits.memory for: app' },
     );
-    assert.equal(parseQuotaMessage('Error creating: pods "x" is forbidden: violates PodSecurity "restricted:latest"'), undefined);
+    assert.equal(
+      parseQuotaMessage('Error creating: pods "x" is forbidden: violates PodSecurity "restricted:latest"'),
+      undefined,
+    );
   });
 });

@@ -3,14 +3,34 @@ import { describe, it } from 'node:test';
 import { analyzeSnapshot } from '../../src/detect/analyze.js';
 import { formatIncidents } from '../../src/detect/format.js';
 import { snapshotFromObjects } from '../../src/detect/snapshot.js';
-import { ago, container, deploymentWithPods, event, logReader, MIN, NOW, SEC, terminated, uid, waitingStatus } from './fixtures.js';
+import {
+  ago,
+  container,
+  deploymentWithPods,
+  event,
+  logReader,
+  MIN,
+  NOW,
+  SEC,
+  terminated,
+  uid,
+  waitingStatus,
+} from './fixtures.js';
 
 const DB_PASSWORD = 'hunter2-Sup3r';
 const API_KEY = 'k9-Zeta-Omega-7731';
 const LITERAL = 'LiteralPass!42';
 const GITHUB = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
 const BEARER = 'abcdefghijklmnop123';
-const PLANTED = [DB_PASSWORD, Buffer.from(DB_PASSWORD).toString('base64'), API_KEY, Buffer.from(API_KEY).toString('base64'), LITERAL, GITHUB, BEARER];
+const PLANTED = [
+  DB_PASSWORD,
+  Buffer.from(DB_PASSWORD).toString('base64'),
+  API_KEY,
+  Buffer.from(API_KEY).toString('base64'),
+  LITERAL,
+  GITHUB,
+  BEARER,
+];
 
 function plantedCluster() {
   const secret = {
@@ -39,7 +59,9 @@ function plantedCluster() {
       statuses: [
         waitingStatus('CrashLoopBackOff', 'back-off 2m40s restarting failed container', {
           restartCount: 6,
-          lastState: terminated(1, 'Error', ago(30 * SEC), { message: `could not connect to postgres://checkout:${DB_PASSWORD}@db:5432/shop` }),
+          lastState: terminated(1, 'Error', ago(30 * SEC), {
+            message: `could not connect to postgres://checkout:${DB_PASSWORD}@db:5432/shop`,
+          }),
         }),
       ],
     }),
@@ -48,7 +70,9 @@ function plantedCluster() {
   const podName = (p.metadata as { name: string }).name;
   objs.push(
     secret,
-    event(p, 'BackOff', `Back-off restarting failed container app (last error: login with ${API_KEY} refused)`, { fieldPath: 'spec.containers{app}' }),
+    event(p, 'BackOff', `Back-off restarting failed container app (last error: login with ${API_KEY} refused)`, {
+      fieldPath: 'spec.containers{app}',
+    }),
     event(p, 'Failed', `Error: exec: env DB_PASSWORD=${LITERAL} rejected`, { fieldPath: 'spec.containers{app}' }),
   );
   const logs = {
@@ -88,6 +112,9 @@ describe('redaction of analyzer output', () => {
     assert.ok(inc.evidence.logs?.errorLines.includes('ERROR cloning with token [REDACTED] failed'));
     assert.ok(inc.evidence.events.some((e) => e.message === 'Error: exec: env DB_PASSWORD=[REDACTED] rejected'));
     assert.ok(JSON.stringify(inc.evidence.status).includes('postgres://checkout:[REDACTED]@db:5432/shop'));
-    assert.ok(inc.evidence.findings.some((f) => f.summary.includes('"not-there"')), 'key names are not secrets');
+    assert.ok(
+      inc.evidence.findings.some((f) => f.summary.includes('"not-there"')),
+      'key names are not secrets',
+    );
   });
 });

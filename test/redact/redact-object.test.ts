@@ -41,7 +41,12 @@ describe('redactObject', () => {
   });
 
   it('masks the Secret kubectl keeps in last-applied-configuration', () => {
-    const applied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'hunter2' } });
+    const applied = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db' },
+      stringData: { password: 'hunter2' },
+    });
     const r = redactObject({
       kind: 'Secret',
       metadata: { name: 'db', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied } },
@@ -51,8 +56,14 @@ describe('redactObject', () => {
   });
 
   it('masks strings under credential-like keys and runs text rules on the rest', () => {
-    const r = redactObject({ data: { DB_PASSWORD: 'x1', url: 'https://u:p4ss@host' }, when: new Date('2025-01-01T00:00:00Z') });
-    assert.deepEqual(r.value, { data: { DB_PASSWORD: REDACTED, url: `https://u:${REDACTED}@host` }, when: '2025-01-01T00:00:00.000Z' });
+    const r = redactObject({
+      data: { DB_PASSWORD: 'x1', url: 'https://u:p4ss@host' },
+      when: new Date('2025-01-01T00:00:00Z'),
+    });
+    assert.deepEqual(r.value, {
+      data: { DB_PASSWORD: REDACTED, url: `https://u:${REDACTED}@host` },
+      when: '2025-01-01T00:00:00.000Z',
+    });
   });
 
   it('masks known values inside nested strings', () => {

@@ -8,7 +8,10 @@ function red(s: string, known?: string[]) {
 
 describe('redactText', () => {
   it('masks key=value and key: value pairs whose key names a credential', () => {
-    assert.equal(red('connecting with password=hunter2 user=bob').value, `connecting with password=${REDACTED} user=bob`);
+    assert.equal(
+      red('connecting with password=hunter2 user=bob').value,
+      `connecting with password=${REDACTED} user=bob`,
+    );
     assert.equal(red('DB_PASSWORD: s3cr3t').value, `DB_PASSWORD: ${REDACTED}`);
     assert.equal(red('{"api_key": "abc 123", "user": "x"}').value, `{"api_key": "${REDACTED}", "user": "x"}`);
     assert.equal(red('--token=abcdef --verbose').value, `--token=${REDACTED} --verbose`);
@@ -17,7 +20,13 @@ describe('redactText', () => {
   });
 
   it('keeps keys that only describe a credential, and ordinary words', () => {
-    for (const s of ['secretName: db-creds', 'TOKEN_FILE=/var/run/token', 'author: Jane', 'status: passed', 'key: DB_HOST']) {
+    for (const s of [
+      'secretName: db-creds',
+      'TOKEN_FILE=/var/run/token',
+      'author: Jane',
+      'status: passed',
+      'key: DB_HOST',
+    ]) {
       assert.equal(red(s).value, s, s);
       assert.equal(red(s).count, 0, s);
     }
@@ -25,14 +34,20 @@ describe('redactText', () => {
 
   it('masks the credential in an Authorization header but keeps the scheme', () => {
     assert.equal(red('Authorization: Bearer eyJhbGciOi.xyz.abc').value, `Authorization: Bearer ${REDACTED}`);
-    assert.equal(red('curl -H "Authorization: Basic dXNlcjpwYXNz"').value, `curl -H "Authorization: Basic ${REDACTED}"`);
+    assert.equal(
+      red('curl -H "Authorization: Basic dXNlcjpwYXNz"').value,
+      `curl -H "Authorization: Basic ${REDACTED}"`,
+    );
     assert.equal(red('sending bearer abcdefghijklmnop to upstream').value, `sending bearer ${REDACTED} to upstream`);
     assert.equal(red('basic authentication failed').value, 'basic authentication failed');
   });
 
   it('masks the password in URLs and keeps the user', () => {
     const r = red('dial postgres://app:pa55word@db.svc:5432/shop failed; retry https://u:p@host/x');
-    assert.equal(r.value, `dial postgres://app:${REDACTED}@db.svc:5432/shop failed; retry https://u:${REDACTED}@host/x`);
+    assert.equal(
+      r.value,
+      `dial postgres://app:${REDACTED}@db.svc:5432/shop failed; retry https://u:${REDACTED}@host/x`,
+    );
     assert.equal(r.count, 2);
   });
 
@@ -74,13 +89,37 @@ describe('redactText', () => {
 
 describe('isCredentialName', () => {
   it('recognises credential names in every casing style', () => {
-    for (const n of ['password', 'MYSQL_ROOT_PASSWORD', 'dbPasswd', 'API_KEY', 'apiKey', 'x-api-key', 'AWS_SECRET_ACCESS_KEY', 'privateKey', 'GITHUB_TOKEN', 'auth', 'Authorization', 'credentials', 'REDIS_PASS']) {
+    for (const n of [
+      'password',
+      'MYSQL_ROOT_PASSWORD',
+      'dbPasswd',
+      'API_KEY',
+      'apiKey',
+      'x-api-key',
+      'AWS_SECRET_ACCESS_KEY',
+      'privateKey',
+      'GITHUB_TOKEN',
+      'auth',
+      'Authorization',
+      'credentials',
+      'REDIS_PASS',
+    ]) {
       assert.equal(isCredentialName(n), true, n);
     }
   });
 
   it('rejects names that merely mention one', () => {
-    for (const n of ['PWD', 'author', 'secretName', 'TOKEN_FILE', 'PASSWORD_MIN_LENGTH', 'DB_HOST', 'key', 'bypass', 'AUTH_URL']) {
+    for (const n of [
+      'PWD',
+      'author',
+      'secretName',
+      'TOKEN_FILE',
+      'PASSWORD_MIN_LENGTH',
+      'DB_HOST',
+      'key',
+      'bypass',
+      'AUTH_URL',
+    ]) {
       assert.equal(isCredentialName(n), false, n);
     }
   });

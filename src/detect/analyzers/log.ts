@@ -76,9 +76,14 @@ async function containerLog(pod: V1Pod, view: ContainerView, snapshot: ClusterSn
 export const logAnalyzer: Analyzer<'Pod'> = {
   name: 'Log',
   kind: 'Pod',
-  async analyze(pod, snapshot) {
-    if (!snapshot.logs || pod.metadata?.deletionTimestamp || isSettledJobPod(pod, snapshot)) return [];
-    const problems = await Promise.all(containerViews(pod).map((v) => containerLog(pod, v, snapshot)));
-    return problems.filter((p): p is Problem => p !== undefined);
+  analyze(pod, snapshot) {
+    if (!snapshot.logs || pod.metadata?.deletionTimestamp) return [];
+    const now = snapshot.now().getTime();
+    const failing = containerViews(pod).filter((v) => failingLog(v, now) !== undefined);
+    // Only pods with a failing container pay for a log read (and a promise).
+    if (failing.length === 0 || isSettledJobPod(pod, snapshot)) return [];
+    return Promise.all(failing.map((v) => containerLog(pod, v, snapshot))).then((problems) =>
+      problems.filter((p): p is Problem => p !== undefined),
+    );
   },
 };

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
 import type { AdmissionHook } from '../store/object-store.js';
-import { type Quantity, formatQuantityExact, parseQuantityExact } from './quantity.js';
+import { formatQuantityExact, parseQuantityExact, type Quantity } from './quantity.js';
 import { forbidden } from './quota-admission.js';
 
 const LIMIT_RANGES = RESOURCES.find((r) => r.plural === 'limitranges' && r.group === '')!;
@@ -38,7 +38,11 @@ export function defaultLimitItem(item: LimitItem): LimitItem {
   const defReq: ResourceMap = { ...(item.defaultRequest ?? {}) };
   for (const [k, v] of Object.entries(def)) if (!(k in defReq)) defReq[k] = v;
   for (const [k, v] of Object.entries(item.min ?? {})) if (!(k in defReq)) defReq[k] = v;
-  return { ...item, ...(Object.keys(def).length ? { default: def } : {}), ...(Object.keys(defReq).length ? { defaultRequest: defReq } : {}) };
+  return {
+    ...item,
+    ...(Object.keys(def).length ? { default: def } : {}),
+    ...(Object.keys(defReq).length ? { defaultRequest: defReq } : {}),
+  };
 }
 
 function itemsOf(lr: KubeObject): LimitItem[] {
@@ -68,8 +72,10 @@ function checkItem(kind: string, item: LimitItem, requests: ResourceMap, limits:
     const req = q(requests[name]);
     const lim = q(limits[name]);
     if (!req) errors.push(`minimum ${name} usage per ${kind} is ${show(enforcedRaw)}.  No request is specified`);
-    else if (cmp(req, enforced) < 0) errors.push(`minimum ${name} usage per ${kind} is ${show(enforcedRaw)}, but request is ${show(requests[name])}`);
-    else if (lim && cmp(lim, enforced) < 0) errors.push(`minimum ${name} usage per ${kind} is ${show(enforcedRaw)}, but limit is ${show(limits[name])}`);
+    else if (cmp(req, enforced) < 0)
+      errors.push(`minimum ${name} usage per ${kind} is ${show(enforcedRaw)}, but request is ${show(requests[name])}`);
+    else if (lim && cmp(lim, enforced) < 0)
+      errors.push(`minimum ${name} usage per ${kind} is ${show(enforcedRaw)}, but limit is ${show(limits[name])}`);
   }
   for (const [name, enforcedRaw] of Object.entries(item.max ?? {})) {
     const enforced = q(enforcedRaw);
@@ -78,12 +84,17 @@ function checkItem(kind: string, item: LimitItem, requests: ResourceMap, limits:
     const lim = q(limits[name]);
     if (kind === 'PersistentVolumeClaim') {
       if (!req) errors.push(`maximum ${name} usage per ${kind} is ${show(enforcedRaw)}.  No request is specified`);
-      else if (cmp(req, enforced) > 0) errors.push(`maximum ${name} usage per ${kind} is ${show(enforcedRaw)}, but request is ${show(requests[name])}`);
+      else if (cmp(req, enforced) > 0)
+        errors.push(
+          `maximum ${name} usage per ${kind} is ${show(enforcedRaw)}, but request is ${show(requests[name])}`,
+        );
       continue;
     }
     if (!lim) errors.push(`maximum ${name} usage per ${kind} is ${show(enforcedRaw)}.  No limit is specified`);
-    else if (cmp(lim, enforced) > 0) errors.push(`maximum ${name} usage per ${kind} is ${show(enforcedRaw)}, but limit is ${show(limits[name])}`);
-    else if (req && cmp(req, enforced) > 0) errors.push(`maximum ${name} usage per ${kind} is ${show(enforcedRaw)}, but request is ${show(requests[name])}`);
+    else if (cmp(lim, enforced) > 0)
+      errors.push(`maximum ${name} usage per ${kind} is ${show(enforcedRaw)}, but limit is ${show(limits[name])}`);
+    else if (req && cmp(req, enforced) > 0)
+      errors.push(`maximum ${name} usage per ${kind} is ${show(enforcedRaw)}, but request is ${show(requests[name])}`);
   }
   for (const [name, enforcedRaw] of Object.entries(item.maxLimitRequestRatio ?? {})) {
     const enforced = q(enforcedRaw);
@@ -91,16 +102,22 @@ function checkItem(kind: string, item: LimitItem, requests: ResourceMap, limits:
     const req = q(requests[name]);
     const lim = q(limits[name]);
     if (!req || req.nanos === 0n) {
-      errors.push(`${name} max limit to request ratio per ${kind} is ${show(enforcedRaw)}, but no request is specified or request is 0`);
+      errors.push(
+        `${name} max limit to request ratio per ${kind} is ${show(enforcedRaw)}, but no request is specified or request is 0`,
+      );
       continue;
     }
     if (!lim || lim.nanos === 0n) {
-      errors.push(`${name} max limit to request ratio per ${kind} is ${show(enforcedRaw)}, but no limit is specified or limit is 0`);
+      errors.push(
+        `${name} max limit to request ratio per ${kind} is ${show(enforcedRaw)}, but no limit is specified or limit is 0`,
+      );
       continue;
     }
     const ratio = Number(lim.nanos) / Number(req.nanos);
     if (ratio > Number(enforced.nanos) / 1e9) {
-      errors.push(`${name} max limit to request ratio per ${kind} is ${show(enforcedRaw)}, but provided ratio is ${ratio.toFixed(6)}`);
+      errors.push(
+        `${name} max limit to request ratio per ${kind} is ${show(enforcedRaw)}, but provided ratio is ${ratio.toFixed(6)}`,
+      );
     }
   }
 }
@@ -156,7 +173,10 @@ function admitPod(pod: KubeObject, items: readonly LimitItem[]): { pod: KubeObje
     }
   }
   if (notes.length) {
-    out.metadata.annotations = { ...(out.metadata.annotations ?? {}), 'kubernetes.io/limit-ranger': `LimitRanger plugin set: ${notes.join('; ')}` };
+    out.metadata.annotations = {
+      ...(out.metadata.annotations ?? {}),
+      'kubernetes.io/limit-ranger': `LimitRanger plugin set: ${notes.join('; ')}`,
+    };
   }
   const errors: string[] = [];
   const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
@@ -192,8 +212,10 @@ export const limitRangeAdmission: AdmissionHook = (req, store) => {
   if (items.length === 0) return req.object;
   if (req.resource === PVCS) {
     const errors: string[] = [];
-    const requests = ((req.object.spec as { resources?: { requests?: ResourceMap } } | undefined)?.resources?.requests ?? {}) as ResourceMap;
-    for (const item of items.filter((i) => i.type === 'PersistentVolumeClaim')) checkItem('PersistentVolumeClaim', item, requests, {}, errors);
+    const requests = ((req.object.spec as { resources?: { requests?: ResourceMap } } | undefined)?.resources
+      ?.requests ?? {}) as ResourceMap;
+    for (const item of items.filter((i) => i.type === 'PersistentVolumeClaim'))
+      checkItem('PersistentVolumeClaim', item, requests, {}, errors);
     if (errors.length) throw forbidden(req.resource, req.object, aggregate(errors));
     return req.object;
   }

@@ -153,7 +153,8 @@ function requestsFromLimits(c: Mutable): void {
   const requests = sub(resources, 'requests');
   // An unparsable limit is reported once, where the user wrote it, not again as a copied request.
   for (const [k, v] of Object.entries(limits))
-    if (requests[k] === undefined && (typeof v === 'string' || typeof v === 'number') && parseQuantityExact(v)) requests[k] = v;
+    if (requests[k] === undefined && (typeof v === 'string' || typeof v === 'number') && parseQuantityExact(v))
+      requests[k] = v;
 }
 
 function qosClass(spec: Mutable): string {

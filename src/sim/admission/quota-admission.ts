@@ -8,9 +8,18 @@ import type { KubeObject } from '../objects.js';
 import type { ResourceInfo } from '../resources.js';
 import { RESOURCES } from '../resources.js';
 import type { AdmissionHook } from '../store/object-store.js';
-import { StatusError, qualifiedResource } from '../store/status-error.js';
+import { qualifiedResource, StatusError } from '../store/status-error.js';
 import type { Quantity } from './quantity.js';
-import { type Usage, containerRequests, containerLimits, hardOf, objectUsage, prettyPrint, quotaSelects, quotaUsage } from './quota-usage.js';
+import {
+  containerLimits,
+  containerRequests,
+  hardOf,
+  objectUsage,
+  prettyPrint,
+  quotaSelects,
+  quotaUsage,
+  type Usage,
+} from './quota-usage.js';
 
 const QUOTAS = RESOURCES.find((r) => r.plural === 'resourcequotas' && r.group === '')!;
 const PODS = RESOURCES.find((r) => r.plural === 'pods' && r.group === '')!;
@@ -102,7 +111,9 @@ export const quotaAdmission: AdmissionHook = (req, store) => {
     }
     if (constrained.length === 0) continue;
     const used = quotaUsage(store, quota);
-    const exceeded = constrained.filter((k) => (used.get(k)?.nanos ?? 0n) + (added.get(k)?.nanos ?? 0n) > (hard.get(k)?.nanos ?? 0n));
+    const exceeded = constrained.filter(
+      (k) => (used.get(k)?.nanos ?? 0n) + (added.get(k)?.nanos ?? 0n) > (hard.get(k)?.nanos ?? 0n),
+    );
     if (exceeded.length === 0) continue;
     throw forbidden(
       r,

@@ -7,7 +7,7 @@ import type { KubeObject } from '../objects.js';
 import type { ResourceInfo } from '../resources.js';
 import { RESOURCES } from '../resources.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { type Quantity, formatQuantityExact, parseQuantityExact } from './quantity.js';
+import { formatQuantityExact, parseQuantityExact, type Quantity } from './quantity.js';
 
 export type Usage = Map<string, Quantity>;
 
@@ -16,7 +16,15 @@ const PODS = RESOURCES.find((r) => r.plural === 'pods' && r.group === '')!;
 const SERVICES = RESOURCES.find((r) => r.plural === 'services' && r.group === '')!;
 const PVCS = RESOURCES.find((r) => r.plural === 'persistentvolumeclaims' && r.group === '')!;
 /** Core kinds whose quota has a bare name as well as count/<plural>. */
-const LEGACY_COUNTS = new Set(['configmaps', 'secrets', 'resourcequotas', 'replicationcontrollers', 'services', 'persistentvolumeclaims', 'pods']);
+const LEGACY_COUNTS = new Set([
+  'configmaps',
+  'secrets',
+  'resourcequotas',
+  'replicationcontrollers',
+  'services',
+  'persistentvolumeclaims',
+  'pods',
+]);
 const COMPUTE = ['cpu', 'memory', 'ephemeral-storage'];
 
 export function count(n: number): Quantity {
@@ -65,7 +73,11 @@ export function containerLimits(c: ContainerLike): Map<string, Quantity> {
 }
 
 function podTotals(pod: KubeObject, per: (c: ContainerLike) => Map<string, Quantity>): Map<string, Quantity> {
-  const spec = (pod.spec ?? {}) as { containers?: ContainerLike[]; initContainers?: ContainerLike[]; overhead?: Record<string, unknown> };
+  const spec = (pod.spec ?? {}) as {
+    containers?: ContainerLike[];
+    initContainers?: ContainerLike[];
+    overhead?: Record<string, unknown>;
+  };
   const sum: Usage = new Map();
   for (const c of spec.containers ?? []) for (const [k, q] of per(c)) addTo(sum, k, q);
   for (const c of spec.initContainers ?? []) {
@@ -150,13 +162,18 @@ export function resourceForQuotaKey(key: string): ResourceInfo | undefined {
     return RESOURCES.find((x) => x.plural === plural && x.group === group);
   }
   if (key.startsWith('services')) return SERVICES;
-  if (key === 'persistentvolumeclaims' || key === 'requests.storage' || key.includes('.storageclass.storage.k8s.io/')) return PVCS;
+  if (key === 'persistentvolumeclaims' || key === 'requests.storage' || key.includes('.storageclass.storage.k8s.io/'))
+    return PVCS;
   if (LEGACY_COUNTS.has(key)) return RESOURCES.find((x) => x.plural === key && x.group === '');
   return PODS;
 }
 
 export interface QuotaShape {
-  spec?: { hard?: Record<string, unknown>; scopes?: string[]; scopeSelector?: { matchExpressions?: { scopeName: string; operator: string; values?: string[] }[] } };
+  spec?: {
+    hard?: Record<string, unknown>;
+    scopes?: string[];
+    scopeSelector?: { matchExpressions?: { scopeName: string; operator: string; values?: string[] }[] };
+  };
 }
 
 function podScopeMatches(pod: KubeObject, scope: string, op = 'Exists', values: readonly string[] = []): boolean {
@@ -192,7 +209,10 @@ export function quotaSelects(quota: KubeObject, r: ResourceInfo, obj: KubeObject
   const exprs = spec.scopeSelector?.matchExpressions ?? [];
   if (scopes.length === 0 && exprs.length === 0) return true;
   if (r !== PODS) return false;
-  return scopes.every((s) => podScopeMatches(obj, s)) && exprs.every((e) => podScopeMatches(obj, e.scopeName, e.operator, e.values));
+  return (
+    scopes.every((s) => podScopeMatches(obj, s)) &&
+    exprs.every((e) => podScopeMatches(obj, e.scopeName, e.operator, e.values))
+  );
 }
 
 export function hardOf(quota: KubeObject): Map<string, Quantity> {

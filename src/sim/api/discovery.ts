@@ -3,7 +3,7 @@
 // OpenAPI v3 that lets default `kubectl apply/create` validation pass (see reference §1.4).
 
 import { createHash } from 'node:crypto';
-import { type ResourceInfo, STANDARD_VERBS, apiVersionOf, groups } from '../resources.js';
+import { type ResourceInfo, apiVersionOf, groups } from '../resources.js';
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -12,8 +12,7 @@ export function wantsAggregated(accept: string | undefined): boolean {
 }
 
 function verbsFor(r: ResourceInfo): string[] {
-  // Events and leases are ordinary; nothing is read-only here, matching kube-apiserver's verbs lists.
-  return [...STANDARD_VERBS];
+  return [...r.verbs];
 }
 
 function aggregatedResource(r: ResourceInfo) {

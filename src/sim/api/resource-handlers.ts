@@ -134,6 +134,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       return;
     }
     if (method === 'DELETE') {
+      if (!r.verbs.includes('deletecollection')) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       const dryRun = dryRunOf(url);
       const opts = await deleteOptions(req, url, dryRun);
       const deleted = store.deleteCollection(r, { ...(route.namespace ? { namespace: route.namespace } : {}), ...selectors(url, r) }, opts);

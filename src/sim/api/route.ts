@@ -22,7 +22,15 @@ export interface GroupVersionPath {
 
 /** `/api/v1/...` or `/apis/<group>/<version>/...`. */
 export function splitGroupVersion(pathname: string): GroupVersionPath | undefined {
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts: string[] = [];
+  for (const raw of pathname.split('/').filter(Boolean)) {
+    try {
+      parts.push(decodeURIComponent(raw));
+    } catch {
+      // A malformed %-escape cannot name any resource: the path is simply not found.
+      return undefined;
+    }
+  }
   if (parts[0] === 'api' && parts.length >= 2) return { group: '', version: parts[1]!, rest: parts.slice(2) };
   if (parts[0] === 'apis' && parts.length >= 3) return { group: parts[1]!, version: parts[2]!, rest: parts.slice(3) };
   return undefined;

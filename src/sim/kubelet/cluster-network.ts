@@ -5,9 +5,9 @@
 
 import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
+import { podStatus } from '../scheduler/pod-shape.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { matchLabels, selectorFromSpec } from '../store/selectors.js';
-import { podStatus } from '../scheduler/pod-shape.js';
 import type { PodWorker } from './pod-worker.js';
 import type { ContainerNetwork, HttpResult } from './program/types.js';
 
@@ -34,7 +34,8 @@ export function clusterNetwork(store: ObjectStore, pods: PodDirectory, from: Kub
   const serviceNamed = (host: string): KubeObject | undefined => {
     const parts = host.replace(/\.$/, '').split('.');
     const [name, ns = from.metadata.namespace ?? 'default', svc, ...rest] = parts;
-    if (!name || (svc !== undefined && svc !== 'svc') || (rest.length > 0 && rest.join('.') !== CLUSTER_DOMAIN)) return undefined;
+    if (!name || (svc !== undefined && svc !== 'svc') || (rest.length > 0 && rest.join('.') !== CLUSTER_DOMAIN))
+      return undefined;
     return store.get(SERVICES, ns, name);
   };
   const endpoints = (svc: KubeObject): KubeObject[] => {
@@ -50,7 +51,9 @@ export function clusterNetwork(store: ObjectStore, pods: PodDirectory, from: Kub
     const ip = (svc.spec as ServiceSpec | undefined)?.clusterIP;
     if (ip && ip !== 'None') return ip;
     // A headless Service resolves to its ready pods' addresses.
-    return endpoints(svc).map((p) => podStatus(p).podIP).find((x) => !!x);
+    return endpoints(svc)
+      .map((p) => podStatus(p).podIP)
+      .find((x) => !!x);
   };
   const httpGet = (host: string, port: number, path: string): HttpResult => {
     const ip = resolve(host);
@@ -65,7 +68,8 @@ export function clusterNetwork(store: ObjectStore, pods: PodDirectory, from: Kub
     const worker = pods.byIP(podStatus(pod).podIP ?? '');
     if (!worker) return { refused: true };
     const target = svcPort.targetPort ?? svcPort.port;
-    const targetPort = typeof target === 'number' ? target : /^\d+$/.test(target) ? Number(target) : worker.namedPort(target);
+    const targetPort =
+      typeof target === 'number' ? target : /^\d+$/.test(target) ? Number(target) : worker.namedPort(target);
     return targetPort === undefined ? { refused: true } : worker.httpGet(targetPort, path);
   };
   return { resolve, httpGet };

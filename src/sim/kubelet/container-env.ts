@@ -4,22 +4,25 @@
 
 import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
-import type { ObjectStore } from '../store/object-store.js';
 import { type Container, podSpec } from '../scheduler/pod-shape.js';
-import { type PodPlacement, fieldRefValue, resourceFieldValue } from './downward-api.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { fieldRefValue, type PodPlacement, resourceFieldValue } from './downward-api.js';
 
 export const CONFIGMAPS = RESOURCES.find((r) => r.plural === 'configmaps' && r.group === '')!;
 export const SECRETS = RESOURCES.find((r) => r.plural === 'secrets' && r.group === '')!;
 const SERVICES = RESOURCES.find((r) => r.plural === 'services' && r.group === '')!;
 
-export type EnvResult = { readonly ok: true; readonly env: Record<string, string> } | { readonly ok: false; readonly message: string };
+export type EnvResult =
+  | { readonly ok: true; readonly env: Record<string, string> }
+  | { readonly ok: false; readonly message: string };
 
 /** A ConfigMap's string data, or undefined when it does not exist. */
 export function configMapData(store: ObjectStore, namespace: string, name: string): Record<string, string> | undefined {
   const cm = store.get(CONFIGMAPS, namespace, name);
   if (!cm) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((cm.binaryData ?? {}) as Record<string, string>)) out[k] = Buffer.from(v, 'base64').toString('utf8');
+  for (const [k, v] of Object.entries((cm.binaryData ?? {}) as Record<string, string>))
+    out[k] = Buffer.from(v, 'base64').toString('utf8');
   return Object.assign(out, (cm.data ?? {}) as Record<string, string>);
 }
 
@@ -28,7 +31,8 @@ export function secretData(store: ObjectStore, namespace: string, name: string):
   const s = store.get(SECRETS, namespace, name);
   if (!s) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((s.data ?? {}) as Record<string, string>)) out[k] = Buffer.from(v, 'base64').toString('utf8');
+  for (const [k, v] of Object.entries((s.data ?? {}) as Record<string, string>))
+    out[k] = Buffer.from(v, 'base64').toString('utf8');
   return Object.assign(out, (s.stringData ?? {}) as Record<string, string>);
 }
 
@@ -43,7 +47,10 @@ export function expandVars(input: string, lookup: (name: string) => string | und
 function serviceEnv(store: ObjectStore, pod: KubeObject): Record<string, string> {
   const out: Record<string, string> = {};
   const add = (svc: KubeObject): void => {
-    const spec = (svc.spec ?? {}) as { clusterIP?: string; ports?: { name?: string; port: number; protocol?: string }[] };
+    const spec = (svc.spec ?? {}) as {
+      clusterIP?: string;
+      ports?: { name?: string; port: number; protocol?: string }[];
+    };
     const ip = spec.clusterIP;
     const ports = spec.ports ?? [];
     if (!ip || ip === 'None' || ports.length === 0) return;
@@ -63,7 +70,8 @@ function serviceEnv(store: ObjectStore, pod: KubeObject): Record<string, string>
     }
   };
   const ns = pod.metadata.namespace ?? 'default';
-  if (podSpec(pod).enableServiceLinks !== false) for (const svc of store.all(SERVICES, ns)) if (svc.metadata.name !== 'kubernetes' || ns !== 'default') add(svc);
+  if (podSpec(pod).enableServiceLinks !== false)
+    for (const svc of store.all(SERVICES, ns)) if (svc.metadata.name !== 'kubernetes' || ns !== 'default') add(svc);
   // The API server's own Service is always advertised, whatever enableServiceLinks says.
   const master = store.get(SERVICES, 'default', 'kubernetes') ?? {
     apiVersion: 'v1',

@@ -5,10 +5,10 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { KubeObject } from '../objects.js';
-import type { Container } from '../scheduler/pod-shape.js';
 import { quantityValue } from '../scheduler/pod-requests.js';
+import type { Container } from '../scheduler/pod-shape.js';
 import type { Backoff } from './backoff.js';
-import { type EnvResult, expandVars } from './container-env.js';
+import type { EnvResult } from './container-env.js';
 import type { ContainerRuntime } from './container-runtime.js';
 import { goDuration } from './go-duration.js';
 import type { ImageInfo, PullResult } from './images.js';
@@ -36,7 +36,13 @@ export interface Terminated {
 
 type State =
   | { readonly kind: 'waiting'; readonly reason?: string; readonly message?: string }
-  | { readonly kind: 'running'; readonly startedAtMs: number; readonly containerID: string; readonly program: RunningProgram; advancedTo: number }
+  | {
+      readonly kind: 'running';
+      readonly startedAtMs: number;
+      readonly containerID: string;
+      readonly program: RunningProgram;
+      advancedTo: number;
+    }
   | { readonly kind: 'terminated'; readonly info: Terminated; readonly restart: boolean };
 
 /** What a container needs from its pod and node. */
@@ -270,7 +276,12 @@ export class ContainerWorker {
         if (ev.type === 'log') this.host.log(this, ev.stream, ev.line, s.startedAtMs + ev.atMs);
         else {
           if (ev.reason === 'StartError' && ev.message) this.event('Warning', 'Failed', `Error: ${ev.message}`);
-          this.terminate(ev.code, ev.reason ?? (ev.code === 0 ? 'Completed' : 'Error'), s.startedAtMs + ev.atMs, ev.message);
+          this.terminate(
+            ev.code,
+            ev.reason ?? (ev.code === 0 ? 'Completed' : 'Error'),
+            s.startedAtMs + ev.atMs,
+            ev.message,
+          );
           return;
         }
       }
@@ -286,7 +297,8 @@ export class ContainerWorker {
 
   private runProbes(nowMs: number, program: RunningProgram): void {
     const target = { program, podIP: this.host.podIP(), hostIP: this.host.hostIP(), ports: this.spec.ports ?? [] };
-    const failed = (kind: ProbeKind) => (message: string) => this.event('Warning', 'Unhealthy', `${PROBE_LABEL[kind]} probe failed: ${message}`);
+    const failed = (kind: ProbeKind) => (message: string) =>
+      this.event('Warning', 'Unhealthy', `${PROBE_LABEL[kind]} probe failed: ${message}`);
     for (const probe of this.probes) {
       if (this.state.kind !== 'running') return;
       if (probe.kind !== 'startup' && !this.started) continue;
@@ -294,11 +306,17 @@ export class ContainerWorker {
       const t = probe.run(nowMs, target, failed(probe.kind));
       if (t === 'none') continue;
       if (probe.kind === 'startup') {
-        if (t === 'failed') return this.kill(nowMs, 'startup');
+        if (t === 'failed') {
+          this.kill(nowMs, 'startup');
+          return;
+        }
         this.started = true;
         if (!this.spec.readinessProbe) this.ready = true;
       } else if (probe.kind === 'liveness') {
-        if (t === 'failed') return this.kill(nowMs, 'liveness');
+        if (t === 'failed') {
+          this.kill(nowMs, 'liveness');
+          return;
+        }
       } else this.ready = t === 'succeeded';
       this.host.changed();
     }
@@ -332,8 +350,12 @@ export class ContainerWorker {
       if (this.host.crashBackoff.isInBackOffSince(key, gate, nowMs)) {
         const backoff = this.host.crashBackoff.get(key);
         const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${uid})`;
-        this.setWaiting('CrashLoopBackOff', `back-off ${goDuration(backoff)} restarting failed container=${this.name} pod=${podRef}`);
-        if (this.once(`crash:${gate}`)) this.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${podRef}`);
+        this.setWaiting(
+          'CrashLoopBackOff',
+          `back-off ${goDuration(backoff)} restarting failed container=${this.name} pod=${podRef}`,
+        );
+        if (this.once(`crash:${gate}`))
+          this.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${podRef}`);
         return gate + backoff;
       }
       this.host.crashBackoff.next(key, gate, nowMs);
@@ -368,7 +390,11 @@ export class ContainerWorker {
       }
       this.host.nodeImages.set(ref, result.image);
       const took = goDuration(untilMs - startedMs);
-      this.event('Normal', 'Pulled', `Successfully pulled image "${ref}" in ${took} (${took} including waiting). Image size: ${result.image.sizeBytes} bytes.`);
+      this.event(
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${ref}" in ${took} (${took} including waiting). Image size: ${result.image.sizeBytes} bytes.`,
+      );
       return { image: result.image };
     }
     const policy = this.spec.imagePullPolicy ?? defaultPullPolicy(ref);
@@ -394,7 +420,9 @@ export class ContainerWorker {
       }
       return { wait: since + backoff.get(key) };
     }
-    const secrets = ((pod.spec as { imagePullSecrets?: { name?: string }[] } | undefined)?.imagePullSecrets ?? []).map((s) => s.name ?? '');
+    const secrets = ((pod.spec as { imagePullSecrets?: { name?: string }[] } | undefined)?.imagePullSecrets ?? []).map(
+      (s) => s.name ?? '',
+    );
     const result = this.host.runtime.pull(ref, secrets);
     if (!result.ok && result.reason === 'InvalidImageName') {
       this.setWaiting('InvalidImageName', result.message);
@@ -405,7 +433,11 @@ export class ContainerWorker {
     this.event('Normal', 'Pulling', `Pulling image "${ref}"`);
     // A registry answers a missing tag within a second; a fresh pull moves ~60 MB/s, a re-pull of layers the
     // node already has (policy Always) is quick.
-    const took = !result.ok ? 600 : present ? 250 + (result.image.sizeBytes % 400) : Math.round(400 + result.image.sizeBytes / 60_000);
+    const took = !result.ok
+      ? 600
+      : present
+        ? 250 + (result.image.sizeBytes % 400)
+        : Math.round(400 + result.image.sizeBytes / 60_000);
     // The status keeps its last reason while the pull runs, as kubelet reports only after a sync finishes.
     this.pull = { untilMs: nowMs + took, startedMs: nowMs, result };
     return { wait: nowMs + took };
@@ -422,7 +454,6 @@ export class ContainerWorker {
     }
     const pod = this.host.pod();
     const files: ContainerFiles = containerFiles(pod, this.spec, this.host.volumes());
-    const lookup = (name: string) => env.env[name];
     const containerID = `containerd://${randomBytes(32).toString('hex')}`;
     this.image = pulled.image;
     this.instances++;
@@ -434,15 +465,20 @@ export class ContainerWorker {
     const program = this.host.runtime.start({
       name: this.name,
       image: pulled.image,
-      ...(this.spec.command ? { command: this.spec.command.map((a) => expandVars(a, lookup)) } : {}),
-      ...(this.spec.args ? { args: this.spec.args.map((a) => expandVars(a, lookup)) } : {}),
+      // The program model merges these with the image's ENTRYPOINT/CMD and expands `$(VAR)` itself.
+      ...(this.spec.command ? { command: this.spec.command } : {}),
+      ...(this.spec.args ? { args: this.spec.args } : {}),
       env: env.env,
       files: files.files,
       fileModes: files.fileModes,
       mounts: files.mounts,
       ...(limits.memory !== undefined ? { memoryLimitBytes: quantityValue('memory', limits.memory) } : {}),
-      ...((requests.memory ?? limits.memory) !== undefined ? { memoryRequestBytes: quantityValue('memory', requests.memory ?? limits.memory) } : {}),
-      ...((requests.cpu ?? limits.cpu) !== undefined ? { cpuRequestMillis: quantityValue('cpu', requests.cpu ?? limits.cpu) } : {}),
+      ...((requests.memory ?? limits.memory) !== undefined
+        ? { memoryRequestBytes: quantityValue('memory', requests.memory ?? limits.memory) }
+        : {}),
+      ...((requests.cpu ?? limits.cpu) !== undefined
+        ? { cpuRequestMillis: quantityValue('cpu', requests.cpu ?? limits.cpu) }
+        : {}),
       ...(limits.cpu !== undefined ? { cpuLimitMillis: quantityValue('cpu', limits.cpu) } : {}),
       annotations: pod.metadata.annotations ?? {},
       ports: (this.spec.ports ?? []).map((p) => p.containerPort),

@@ -3,7 +3,7 @@
 
 import { parseQuantity } from '../admission/quantity.js';
 import type { KubeObject } from '../objects.js';
-import { type Container, type ResourceList, podSpec } from '../scheduler/pod-shape.js';
+import { type Container, podSpec, type ResourceList } from '../scheduler/pod-shape.js';
 
 /** Where the pod runs: what the downward API reports for status fields and unset limits. */
 export interface PodPlacement {
@@ -12,7 +12,9 @@ export interface PodPlacement {
   readonly nodeAllocatable: ResourceList;
 }
 
-export type FieldResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string };
+export type FieldResult =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly message: string };
 
 /** `k="v"` lines sorted by key, the format of the labels/annotations files. */
 function formatMap(m: Readonly<Record<string, string>> | undefined): string {
@@ -63,10 +65,13 @@ export function resourceFieldValue(
   place: PodPlacement,
 ): FieldResult {
   const spec = podSpec(pod);
-  const container = ref.containerName ? [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find((c) => c.name === ref.containerName) : self;
+  const container = ref.containerName
+    ? [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find((c) => c.name === ref.containerName)
+    : self;
   if (!container) return { ok: false, message: `container ${ref.containerName} not found` };
   const [kind, resource] = ref.resource.split('.', 2) as [string, string | undefined];
-  if (!resource || (kind !== 'limits' && kind !== 'requests')) return { ok: false, message: `unsupported container resource : ${ref.resource}` };
+  if (!resource || (kind !== 'limits' && kind !== 'requests'))
+    return { ok: false, message: `unsupported container resource : ${ref.resource}` };
   const own = kind === 'limits' ? container.resources?.limits?.[resource] : container.resources?.requests?.[resource];
   // An unset limit reports the node's allocatable amount, so a program can size itself to what it may use.
   const raw = own ?? (kind === 'limits' ? place.nodeAllocatable[resource] : 0) ?? 0;

@@ -6,8 +6,8 @@
 import type { Controller, ControllerContext } from '../controllers/controller.js';
 import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
-import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import { isTerminal, nodeCondition, nodeSpec, podKey, podSpec } from '../scheduler/pod-shape.js';
+import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import { Backoff } from './backoff.js';
 import { clusterNetwork } from './cluster-network.js';
 import { CONFIGMAPS, SECRETS } from './container-env.js';

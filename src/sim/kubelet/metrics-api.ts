@@ -7,11 +7,11 @@ import type { ExtraApi } from '../api/api-server.js';
 import { sendJson, sendStatusError } from '../api/http-util.js';
 import type { SimClock } from '../clock.js';
 import type { KubeObject } from '../objects.js';
-import { isoSeconds } from '../store/object-store.js';
 import type { ObjectStore } from '../store/object-store.js';
+import { isoSeconds } from '../store/object-store.js';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
-import { StatusError, errors } from '../store/status-error.js';
-import { NODES, PODS, type PodUsage, kubeletFor } from './kubelet.js';
+import { errors, StatusError } from '../store/status-error.js';
+import { kubeletFor, NODES, PODS, type PodUsage } from './kubelet.js';
 
 const GROUP = 'metrics.k8s.io';
 const VERSION = 'v1beta1';
@@ -48,7 +48,10 @@ function route(pathname: string): Route | undefined {
   return undefined;
 }
 
-function selectors(url: URL, plural: string): { labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> } {
+function selectors(
+  url: URL,
+  plural: string,
+): { labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> } {
   return {
     labels: parseLabelSelector(url.searchParams.get('labelSelector') ?? undefined),
     fields: parseFieldSelector(url.searchParams.get('fieldSelector') ?? undefined, plural),
@@ -61,10 +64,18 @@ export function metricsApi(ctx: MetricsContext): ExtraApi {
   const podMetrics = (u: PodUsage, pod: KubeObject | undefined, now: Date) => ({
     kind: 'PodMetrics',
     apiVersion: API_VERSION,
-    metadata: { name: u.name, namespace: u.namespace, creationTimestamp: isoSeconds(now), labels: pod?.metadata.labels ?? {} },
+    metadata: {
+      name: u.name,
+      namespace: u.namespace,
+      creationTimestamp: isoSeconds(now),
+      labels: pod?.metadata.labels ?? {},
+    },
     timestamp: isoSeconds(new Date(now.getTime() - 7_000)),
     window: '15.002s',
-    containers: u.containers.map((c) => ({ name: c.name, usage: { cpu: cpu(c.cpuMillis), memory: memory(c.memoryBytes) } })),
+    containers: u.containers.map((c) => ({
+      name: c.name,
+      usage: { cpu: cpu(c.cpuMillis), memory: memory(c.memoryBytes) },
+    })),
   });
 
   const nodeMetrics = (node: KubeObject, usage: readonly PodUsage[], now: Date) => {
@@ -87,8 +98,14 @@ export function metricsApi(ctx: MetricsContext): ExtraApi {
     const usage = kubeletFor(store)?.podUsage(r.namespace) ?? [];
     if (r.name) {
       const u = usage.find((x) => x.name === r.name);
-      if (!u) throw new StatusError(404, 'NotFound', `podmetrics.${GROUP} "${r.namespace}/${r.name}" not found`, { name: r.name, group: GROUP, kind: 'pods' });
-      return sendJson(res, 200, podMetrics(u, store.get(PODS, u.namespace, u.name), now));
+      if (!u)
+        throw new StatusError(404, 'NotFound', `podmetrics.${GROUP} "${r.namespace}/${r.name}" not found`, {
+          name: r.name,
+          group: GROUP,
+          kind: 'pods',
+        });
+      sendJson(res, 200, podMetrics(u, store.get(PODS, u.namespace, u.name), now));
+      return;
     }
     const sel = selectors(url, 'pods');
     if (!sel.labels.ok) throw errors.badRequest(sel.labels.message);
@@ -107,8 +124,14 @@ export function metricsApi(ctx: MetricsContext): ExtraApi {
     const usage = kubeletFor(store)?.podUsage() ?? [];
     if (r.name) {
       const node = store.get(NODES, undefined, r.name);
-      if (!node) throw new StatusError(404, 'NotFound', `nodemetrics.${GROUP} "${r.name}" not found`, { name: r.name, group: GROUP, kind: 'nodes' });
-      return sendJson(res, 200, nodeMetrics(node, usage, now));
+      if (!node)
+        throw new StatusError(404, 'NotFound', `nodemetrics.${GROUP} "${r.name}" not found`, {
+          name: r.name,
+          group: GROUP,
+          kind: 'nodes',
+        });
+      sendJson(res, 200, nodeMetrics(node, usage, now));
+      return;
     }
     const sel = selectors(url, 'nodes');
     if (!sel.labels.ok) throw errors.badRequest(sel.labels.message);

@@ -10,10 +10,10 @@
 // Removing the annotation restores the healthy value.
 
 import type { KubeObject } from '../objects.js';
-import type { ObjectStore } from '../store/object-store.js';
-import { isoSeconds } from '../store/object-store.js';
 import { RESOURCES } from '../resources.js';
 import type { NodeCondition } from '../scheduler/pod-shape.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { isoSeconds } from '../store/object-store.js';
 
 const NODES = RESOURCES.find((r) => r.plural === 'nodes' && r.group === '')!;
 
@@ -21,7 +21,12 @@ export type NodeConditionType = 'Ready' | 'MemoryPressure' | 'DiskPressure' | 'P
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export const CONDITION_ANNOTATION_PREFIX = 'sim.kubemend.io/condition-';
-export const NODE_CONDITION_TYPES: readonly NodeConditionType[] = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
+export const NODE_CONDITION_TYPES: readonly NodeConditionType[] = [
+  'Ready',
+  'MemoryPressure',
+  'DiskPressure',
+  'PIDPressure',
+];
 
 /** The value each condition has on a healthy node. */
 export const HEALTHY: Readonly<Record<NodeConditionType, ConditionStatus>> = {
@@ -33,7 +38,9 @@ export const HEALTHY: Readonly<Record<NodeConditionType, ConditionStatus>> = {
 
 const UNKNOWN = { reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' };
 
-const TEXTS: Readonly<Record<NodeConditionType, Readonly<Record<'True' | 'False', { reason: string; message: string }>>>> = {
+const TEXTS: Readonly<
+  Record<NodeConditionType, Readonly<Record<'True' | 'False', { reason: string; message: string }>>>
+> = {
   Ready: {
     True: { reason: 'KubeletReady', message: 'kubelet is posting ready status' },
     False: {
@@ -65,7 +72,12 @@ export function isConditionStatus(v: string | undefined): v is ConditionStatus {
   return v === 'True' || v === 'False' || v === 'Unknown';
 }
 
-function conditionFor(type: NodeConditionType, status: ConditionStatus, prev: NodeCondition | undefined, now: string): NodeCondition {
+function conditionFor(
+  type: NodeConditionType,
+  status: ConditionStatus,
+  prev: NodeCondition | undefined,
+  now: string,
+): NodeCondition {
   const text = status === 'Unknown' ? UNKNOWN : TEXTS[type][status];
   return {
     type,
@@ -81,7 +93,12 @@ function conditionFor(type: NodeConditionType, status: ConditionStatus, prev: No
  * Sets one condition of a node (status subresource). A kubelet that stops posting leaves every condition
  * Unknown, so Ready=Unknown marks them all Unknown. Returns the updated node, or undefined when it is gone.
  */
-export function setNodeCondition(store: ObjectStore, node: string, type: NodeConditionType, status: ConditionStatus): KubeObject | undefined {
+export function setNodeCondition(
+  store: ObjectStore,
+  node: string,
+  type: NodeConditionType,
+  status: ConditionStatus,
+): KubeObject | undefined {
   const now = isoSeconds(store.now());
   return store.modify(
     NODES,
@@ -97,9 +114,12 @@ export function setNodeCondition(store: ObjectStore, node: string, type: NodeCon
         else conditions.push(c);
       };
       apply(type, status);
-      if (type === 'Ready' && status === 'Unknown') for (const t of NODE_CONDITION_TYPES) if (t !== 'Ready') apply(t, 'Unknown');
+      if (type === 'Ready' && status === 'Unknown')
+        for (const t of NODE_CONDITION_TYPES) if (t !== 'Ready') apply(t, 'Unknown');
       if (type === 'Ready' && status !== 'Unknown')
-        for (const c of [...conditions]) if (c.type !== 'Ready' && c.status === 'Unknown') apply(c.type as NodeConditionType, HEALTHY[c.type as NodeConditionType] ?? 'False');
+        for (const c of [...conditions])
+          if (c.type !== 'Ready' && c.status === 'Unknown')
+            apply(c.type as NodeConditionType, HEALTHY[c.type as NodeConditionType] ?? 'False');
       n.status = { ...st, conditions };
     },
     { subresource: 'status' },

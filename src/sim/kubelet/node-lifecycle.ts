@@ -6,17 +6,17 @@
 import type { Controller, ControllerContext } from '../controllers/controller.js';
 import type { KubeObject } from '../objects.js';
 import { tolerated } from '../scheduler/node-filters.js';
-import { type PodCondition, type Taint, nodeCondition, nodeSpec, podSpec, podStatus } from '../scheduler/pod-shape.js';
+import { nodeCondition, nodeSpec, type PodCondition, podSpec, podStatus, type Taint } from '../scheduler/pod-shape.js';
 import { isoSeconds } from '../store/object-store.js';
 import { StatusError } from '../store/status-error.js';
 import { NODES, PODS } from './kubelet.js';
 import {
   type ConditionStatus,
+  conditionAnnotation,
   HEALTHY,
+  isConditionStatus,
   NODE_CONDITION_TYPES,
   type NodeConditionType,
-  conditionAnnotation,
-  isConditionStatus,
   registerNodeStatus,
   setNodeCondition,
 } from './node-conditions.js';
@@ -31,7 +31,12 @@ const PRESSURE_TAINTS: Readonly<Record<string, string>> = {
   DiskPressure: 'node.kubernetes.io/disk-pressure',
   PIDPressure: 'node.kubernetes.io/pid-pressure',
 };
-const MANAGED_KEYS = new Set([NOT_READY, UNREACHABLE, 'node.kubernetes.io/unschedulable', ...Object.values(PRESSURE_TAINTS)]);
+const MANAGED_KEYS = new Set([
+  NOT_READY,
+  UNREACHABLE,
+  'node.kubernetes.io/unschedulable',
+  ...Object.values(PRESSURE_TAINTS),
+]);
 
 /** kubelet's node events for pressure transitions: [when True, when False]. */
 const PRESSURE_EVENTS: Readonly<Record<string, readonly [string, string]>> = {
@@ -54,7 +59,8 @@ function desiredTaints(node: KubeObject, now: string, existing: readonly Taint[]
     keep(UNREACHABLE, 'NoSchedule');
     keep(UNREACHABLE, 'NoExecute');
   }
-  for (const [type, key] of Object.entries(PRESSURE_TAINTS)) if (nodeCondition(node, type)?.status === 'True') keep(key, 'NoSchedule');
+  for (const [type, key] of Object.entries(PRESSURE_TAINTS))
+    if (nodeCondition(node, type)?.status === 'True') keep(key, 'NoSchedule');
   if (nodeSpec(node).unschedulable) keep('node.kubernetes.io/unschedulable', 'NoSchedule');
   return out;
 }
@@ -62,7 +68,8 @@ function desiredTaints(node: KubeObject, now: string, existing: readonly Taint[]
 /** Seconds a pod tolerates a NoExecute taint: 0 = evict now, Infinity = never. */
 function toleranceSeconds(pod: KubeObject, taint: Taint): number {
   const matching = (podSpec(pod).tolerations ?? []).filter((t) => tolerated([t], taint));
-  if (matching.length === 0) return taint.key === NOT_READY || taint.key === UNREACHABLE ? DEFAULT_TOLERATION_SECONDS : 0;
+  if (matching.length === 0)
+    return taint.key === NOT_READY || taint.key === UNREACHABLE ? DEFAULT_TOLERATION_SECONDS : 0;
   if (matching.some((t) => t.tolerationSeconds === undefined)) return Number.POSITIVE_INFINITY;
   return Math.max(0, Math.min(...matching.map((t) => t.tolerationSeconds ?? 0)));
 }
@@ -112,12 +119,23 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
         },
         { subresource: 'status' },
       );
-      events.record({ object: pod, type: 'Warning', reason: 'NodeNotReady', message: 'Node is not ready', component: 'node-controller' });
+      events.record({
+        object: pod,
+        type: 'Warning',
+        reason: 'NodeNotReady',
+        message: 'Node is not ready',
+        component: 'node-controller',
+      });
     }
   };
 
   const statuses = (node: KubeObject) =>
-    new Map((node.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.map((c) => [c.type, c.status]) ?? []);
+    new Map(
+      (node.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.map((c) => [
+        c.type,
+        c.status,
+      ]) ?? [],
+    );
 
   const transitions = (node: KubeObject): void => {
     const name = node.metadata.name ?? '';
@@ -127,23 +145,47 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     if (!before) return;
     const ready = now.get('Ready');
     if (before.get('Ready') === 'True' && ready !== 'True') {
-      events.record({ object: node, type: 'Normal', reason: 'NodeNotReady', message: `Node ${name} status is now: NodeNotReady`, component: 'node-controller' });
+      events.record({
+        object: node,
+        type: 'Normal',
+        reason: 'NodeNotReady',
+        message: `Node ${name} status is now: NodeNotReady`,
+        component: 'node-controller',
+      });
       markPodsNotReady(name);
     } else if (before.get('Ready') !== 'True' && ready === 'True') {
-      events.record({ object: node, type: 'Normal', reason: 'NodeReady', message: `Node ${name} status is now: NodeReady`, component: 'kubelet', host: name });
+      events.record({
+        object: node,
+        type: 'Normal',
+        reason: 'NodeReady',
+        message: `Node ${name} status is now: NodeReady`,
+        component: 'kubelet',
+        host: name,
+      });
     }
     for (const [type, [onTrue, onFalse]] of Object.entries(PRESSURE_EVENTS)) {
       const s = now.get(type);
       if (s === before.get(type) || (s !== 'True' && s !== 'False')) continue;
       const reason = s === 'True' ? onTrue : onFalse;
-      events.record({ object: node, type: 'Normal', reason, message: `Node ${name} status is now: ${reason}`, component: 'kubelet', host: name });
+      events.record({
+        object: node,
+        type: 'Normal',
+        reason,
+        message: `Node ${name} status is now: ${reason}`,
+        component: 'kubelet',
+        host: name,
+      });
     }
   };
 
   const syncTaints = (node: KubeObject): KubeObject => {
     const now = isoSeconds(clock.now());
     const existing = nodeSpec(node).taints ?? [];
-    const managed = desiredTaints(node, now, existing.filter((t) => MANAGED_KEYS.has(t.key)));
+    const managed = desiredTaints(
+      node,
+      now,
+      existing.filter((t) => MANAGED_KEYS.has(t.key)),
+    );
     const next = [...existing.filter((t) => !MANAGED_KEYS.has(t.key)), ...managed];
     if (JSON.stringify(next) === JSON.stringify(existing)) return node;
     return (
@@ -174,7 +216,13 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
         continue;
       }
       const ref = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      events.record({ object: pod, type: 'Normal', reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${ref}`, component: 'taint-eviction-controller' });
+      events.record({
+        object: pod,
+        type: 'Normal',
+        reason: 'TaintManagerEviction',
+        message: `Marking for deletion Pod ${ref}`,
+        component: 'taint-eviction-controller',
+      });
       try {
         store.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { propagationPolicy: 'Background' });
       } catch (err) {

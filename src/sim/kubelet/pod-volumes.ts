@@ -5,11 +5,11 @@
 
 import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
-import type { ObjectStore } from '../store/object-store.js';
 import type { Container, DownwardApiFile, KeyToPath, Volume } from '../scheduler/pod-shape.js';
 import { podSpec } from '../scheduler/pod-shape.js';
+import type { ObjectStore } from '../store/object-store.js';
 import { configMapData, secretData } from './container-env.js';
-import { type PodPlacement, fieldRefValue, resourceFieldValue } from './downward-api.js';
+import { fieldRefValue, type PodPlacement, resourceFieldValue } from './downward-api.js';
 import type { ContainerMount } from './program/types.js';
 
 const PVCS = RESOURCES.find((r) => r.plural === 'persistentvolumeclaims' && r.group === '')!;
@@ -33,7 +33,9 @@ export type VolumeSetup =
       readonly waiting: readonly { readonly volume: string; readonly message: string }[];
     };
 
-type Collected = { ok: true; files: Record<string, string>; modes: Record<string, number> } | { ok: false; message: string };
+type Collected =
+  | { ok: true; files: Record<string, string>; modes: Record<string, number> }
+  | { ok: false; message: string };
 
 function fromKeys(
   data: Readonly<Record<string, string>> | undefined,
@@ -83,7 +85,10 @@ function downwardFiles(pod: KubeObject, items: readonly DownwardApiFile[], place
 
 function serviceAccountToken(pod: KubeObject): string {
   const payload = Buffer.from(
-    JSON.stringify({ iss: 'https://kubernetes.default.svc.cluster.local', sub: `system:serviceaccount:${pod.metadata.namespace}:${podSpec(pod).serviceAccountName ?? 'default'}` }),
+    JSON.stringify({
+      iss: 'https://kubernetes.default.svc.cluster.local',
+      sub: `system:serviceaccount:${pod.metadata.namespace}:${podSpec(pod).serviceAccountName ?? 'default'}`,
+    }),
   ).toString('base64url');
   return `eyJhbGciOiJSUzI1NiIsImtpZCI6InNpbSJ9.${payload}.c2ltdWxhdGVkLXNpZ25hdHVyZQ`;
 }
@@ -127,9 +132,16 @@ function collect(store: ObjectStore, pod: KubeObject, v: Volume, place: PodPlace
         );
       } else if (src.secret) {
         const name = src.secret.name ?? '';
-        part = fromKeys(secretData(store, ns, name), `secret "${name}" not found`, (k) => `references non-existent secret key: ${k}`, src.secret.items, src.secret.optional);
+        part = fromKeys(
+          secretData(store, ns, name),
+          `secret "${name}" not found`,
+          (k) => `references non-existent secret key: ${k}`,
+          src.secret.items,
+          src.secret.optional,
+        );
       } else if (src.downwardAPI) part = downwardFiles(pod, src.downwardAPI.items ?? [], place);
-      else if (src.serviceAccountToken) part = { ok: true, files: { [src.serviceAccountToken.path]: serviceAccountToken(pod) }, modes: {} };
+      else if (src.serviceAccountToken)
+        part = { ok: true, files: { [src.serviceAccountToken.path]: serviceAccountToken(pod) }, modes: {} };
       if (!part.ok) return part;
       Object.assign(files, part.files);
       Object.assign(modes, part.modes);
@@ -155,7 +167,8 @@ export function setUpVolumes(store: ObjectStore, pod: KubeObject, place: PodPlac
       }
     }
     const r = collect(store, pod, v, place);
-    if (!r.ok) failures.push({ volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : ${r.message}` });
+    if (!r.ok)
+      failures.push({ volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : ${r.message}` });
     else volumes.set(v.name, { files: r.files, modes: r.modes });
   }
   if (failures.length > 0 || waiting.length > 0) return { ok: false, failures, waiting };
@@ -173,7 +186,11 @@ export interface ContainerFiles {
 }
 
 /** The files one container sees through its volumeMounts (plus the service account token kubelet mounts). */
-export function containerFiles(pod: KubeObject, container: Container, volumes: ReadonlyMap<string, VolumeFiles>): ContainerFiles {
+export function containerFiles(
+  pod: KubeObject,
+  container: Container,
+  volumes: ReadonlyMap<string, VolumeFiles>,
+): ContainerFiles {
   const files: Record<string, string> = {};
   const fileModes: Record<string, number> = {};
   const mounts: ContainerMount[] = [];
@@ -204,7 +221,8 @@ export function containerFiles(pod: KubeObject, container: Container, volumes: R
     mounts.push({ path: SERVICE_ACCOUNT_DIR, readOnly: true });
     files[`${SERVICE_ACCOUNT_DIR}/token`] = serviceAccountToken(pod);
     files[`${SERVICE_ACCOUNT_DIR}/namespace`] = pod.metadata.namespace ?? 'default';
-    files[`${SERVICE_ACCOUNT_DIR}/ca.crt`] = '-----BEGIN CERTIFICATE-----\nc2ltdWxhdGVkIGNsdXN0ZXIgQ0E=\n-----END CERTIFICATE-----\n';
+    files[`${SERVICE_ACCOUNT_DIR}/ca.crt`] =
+      '-----BEGIN CERTIFICATE-----\nc2ltdWxhdGVkIGNsdXN0ZXIgQ0E=\n-----END CERTIFICATE-----\n';
   }
   return { files, fileModes, mounts };
 }

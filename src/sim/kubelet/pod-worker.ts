@@ -4,18 +4,18 @@
 
 import type { EventRecorder } from '../controllers/event-recorder.js';
 import type { KubeObject } from '../objects.js';
+import { podRequests, qosClass, quantityValue } from '../scheduler/pod-requests.js';
 import type { Container } from '../scheduler/pod-shape.js';
 import { nodeStatus, podSpec } from '../scheduler/pod-shape.js';
-import { podRequests, qosClass, quantityValue } from '../scheduler/pod-requests.js';
 import type { LogStore } from '../store/log-store.js';
-import { type ObjectStore, isoSeconds } from '../store/object-store.js';
+import { isoSeconds, type ObjectStore } from '../store/object-store.js';
 import type { Backoff } from './backoff.js';
 import { type EnvResult, resolveEnv } from './container-env.js';
 import type { ContainerRuntime } from './container-runtime.js';
 import { type ContainerHost, ContainerWorker, type RestartPolicy } from './container-worker.js';
 import type { PodPlacement } from './downward-api.js';
 import type { ImageInfo } from './images.js';
-import { type VolumeFiles, setUpVolumes } from './pod-volumes.js';
+import { setUpVolumes, type VolumeFiles } from './pod-volumes.js';
 import type { ContainerNetwork } from './program/types.js';
 
 /** Everything a pod worker shares with the rest of its node and the cluster. */
@@ -47,7 +47,9 @@ export class PodWorker {
   private volumes: ReadonlyMap<string, VolumeFiles> | undefined;
   private mount = { attempts: 0, nextAttemptMs: 0, timeoutFromMs: undefined as number | undefined };
   private initialized = false;
-  private terminal: { readonly phase: 'Succeeded' | 'Failed'; readonly reason?: string; readonly message?: string } | undefined;
+  private terminal:
+    | { readonly phase: 'Succeeded' | 'Failed'; readonly reason?: string; readonly message?: string }
+    | undefined;
   private readonly conditions = new Map<string, ConditionState>();
   private dirty = true;
   /** The status JSON last written and the resourceVersion it produced. */
@@ -64,7 +66,9 @@ export class PodWorker {
     this.startedMs = nowMs;
     const host = this.host();
     const spec = podSpec(pod);
-    this.init = (spec.initContainers ?? []).map((c) => new ContainerWorker(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', host));
+    this.init = (spec.initContainers ?? []).map(
+      (c) => new ContainerWorker(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', host),
+    );
     this.app = (spec.containers ?? []).map((c) => new ContainerWorker(c, 'app', host));
   }
 
@@ -90,7 +94,11 @@ export class PodWorker {
   }
 
   private place(): PodPlacement {
-    return { podIP: this.podIP, hostIP: this.hostIP, nodeAllocatable: nodeStatus(this.placement.node).allocatable ?? {} };
+    return {
+      podIP: this.podIP,
+      hostIP: this.hostIP,
+      nodeAllocatable: nodeStatus(this.placement.node).allocatable ?? {},
+    };
   }
 
   private restartPolicy(): RestartPolicy {
@@ -100,33 +108,47 @@ export class PodWorker {
 
   private host(): ContainerHost {
     const deps = this.deps;
-    const worker = this;
     const ns = () => this.pod.metadata.namespace ?? 'default';
     return {
       runtime: deps.runtime,
       crashBackoff: deps.crashBackoff,
       imageBackoff: deps.imageBackoff,
       nodeImages: this.placement.images,
-      pod: () => worker.pod,
-      podIP: () => worker.podIP,
-      hostIP: () => worker.hostIP,
-      restartPolicy: () => worker.restartPolicy(),
-      volumes: () => worker.volumes ?? new Map(),
-      resolveEnv: (c: Container): EnvResult => resolveEnv(deps.store, worker.pod, c, worker.place()),
-      network: () => deps.network(worker.pod),
+      pod: () => this.pod,
+      podIP: () => this.podIP,
+      hostIP: () => this.hostIP,
+      restartPolicy: () => this.restartPolicy(),
+      volumes: () => this.volumes ?? new Map(),
+      resolveEnv: (c: Container): EnvResult => resolveEnv(deps.store, this.pod, c, this.place()),
+      network: () => deps.network(this.pod),
       event: (c, type, reason, message) =>
-        deps.events.record({ object: worker.pod, type, reason, message, component: 'kubelet', host: worker.nodeName, fieldPath: c.fieldPath }),
+        deps.events.record({
+          object: this.pod,
+          type,
+          reason,
+          message,
+          component: 'kubelet',
+          host: this.nodeName,
+          fieldPath: c.fieldPath,
+        }),
       oomKilled: (c, processName, memoryBytes) => {
         const kb = Math.round(memoryBytes / 1024);
         const message =
           `Memory cgroup out of memory: Killed process ${c.pid()} (${processName}) total-vm:${kb + 7240}kB, anon-rss:${kb}kB, ` +
-          `file-rss:${272}kB, shmem-rss:0kB, UID:0 pgtables:${Math.max(4, Math.round(kb / 400))}kB oom_score_adj:${worker.oomScoreAdj()}`;
-        deps.events.record({ object: worker.placement.node, type: 'Warning', reason: 'OOMKilling', message, component: 'kernel-monitor', host: worker.nodeName });
+          `file-rss:${272}kB, shmem-rss:0kB, UID:0 pgtables:${Math.max(4, Math.round(kb / 400))}kB oom_score_adj:${this.oomScoreAdj()}`;
+        deps.events.record({
+          object: this.placement.node,
+          type: 'Warning',
+          reason: 'OOMKilling',
+          message,
+          component: 'kernel-monitor',
+          host: this.nodeName,
+        });
       },
-      log: (c, _stream, line, at) => deps.logs.append(ns(), worker.pod.metadata.name ?? '', c.name, line, new Date(at)),
-      rotateLogs: (c) => deps.logs.rotate(ns(), worker.pod.metadata.name ?? '', c.name),
+      log: (c, _stream, line, at) => deps.logs.append(ns(), this.pod.metadata.name ?? '', c.name, line, new Date(at)),
+      rotateLogs: (c) => deps.logs.rotate(ns(), this.pod.metadata.name ?? '', c.name),
       changed: () => {
-        worker.dirty = true;
+        this.dirty = true;
       },
     };
   }
@@ -299,7 +321,13 @@ export class PodWorker {
     return this.dirty || this.lastWritten?.rv !== pod.metadata.resourceVersion;
   }
 
-  private condition(type: string, ok: boolean, nowMs: number, reason?: string, message?: string): Record<string, unknown> {
+  private condition(
+    type: string,
+    ok: boolean,
+    nowMs: number,
+    reason?: string,
+    message?: string,
+  ): Record<string, unknown> {
     const status = ok ? 'True' : 'False';
     const prev = this.conditions.get(type);
     const since = prev && prev.status === status ? prev.sinceMs : nowMs;
@@ -321,15 +349,25 @@ export class PodWorker {
     const phase = this.phase();
     const done = phase === 'Succeeded' || phase === 'Failed';
     const sandbox = !!this.volumes && !done;
-    const incomplete = this.init.filter((c) => (c.kind === 'sidecar' ? !c.isStarted() : !c.succeeded())).map((c) => c.name);
-    const unready = [...this.init.filter((c) => c.kind === 'sidecar'), ...this.app].filter((c) => !c.isReady()).map((c) => c.name);
+    const incomplete = this.init
+      .filter((c) => (c.kind === 'sidecar' ? !c.isStarted() : !c.succeeded()))
+      .map((c) => c.name);
+    const unready = [...this.init.filter((c) => c.kind === 'sidecar'), ...this.app]
+      .filter((c) => !c.isReady())
+      .map((c) => c.name);
     const initDone = this.initialized || incomplete.length === 0;
     const readyReason = done ? 'PodCompleted' : 'ContainersNotReady';
     const readyMessage = done ? undefined : `containers with unready status: [${unready.join(' ')}]`;
     const initReason = done ? 'PodCompleted' : 'ContainersNotInitialized';
     const conditions = [
       this.condition('PodReadyToStartContainers', sandbox, nowMs),
-      this.condition('Initialized', initDone, nowMs, initReason, `containers with incomplete status: [${incomplete.join(' ')}]`),
+      this.condition(
+        'Initialized',
+        initDone,
+        nowMs,
+        initReason,
+        `containers with incomplete status: [${incomplete.join(' ')}]`,
+      ),
       this.condition('Ready', !done && unready.length === 0, nowMs, readyReason, readyMessage),
       this.condition('ContainersReady', !done && unready.length === 0, nowMs, readyReason, readyMessage),
       this.condition('PodScheduled', true, nowMs),
@@ -346,7 +384,9 @@ export class PodWorker {
       podIP: this.podIP,
       podIPs: [{ ip: this.podIP }],
       startTime: isoSeconds(new Date(this.startedMs)),
-      ...(this.init.length > 0 ? { initContainerStatuses: this.init.map((c) => c.status(times, 'PodInitializing')) } : {}),
+      ...(this.init.length > 0
+        ? { initContainerStatuses: this.init.map((c) => c.status(times, 'PodInitializing')) }
+        : {}),
       containerStatuses: this.app.map((c) => c.status(times, appReason)),
       qosClass: current.qosClass ?? qosClass(this.pod),
     };

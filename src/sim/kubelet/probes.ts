@@ -8,7 +8,11 @@ import type { RunningProgram } from './program/types.js';
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 export type ProbeOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
-export const PROBE_LABEL: Readonly<Record<ProbeKind, string>> = { liveness: 'Liveness', readiness: 'Readiness', startup: 'Startup' };
+export const PROBE_LABEL: Readonly<Record<ProbeKind, string>> = {
+  liveness: 'Liveness',
+  readiness: 'Readiness',
+  startup: 'Startup',
+};
 
 export interface ProbeTarget {
   readonly program: RunningProgram;
@@ -29,7 +33,11 @@ export function runProbe(probe: Probe, target: ProbeTarget): ProbeOutcome {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
   if (probe.exec) {
     const r = target.program.exec(probe.exec.command ?? []);
-    if (r.durationMs > timeoutMs) return { ok: false, message: `command timed out: "${(probe.exec.command ?? []).join(' ')}" timed out after ${probe.timeoutSeconds ?? 1}s` };
+    if (r.durationMs > timeoutMs)
+      return {
+        ok: false,
+        message: `command timed out: "${(probe.exec.command ?? []).join(' ')}" timed out after ${probe.timeoutSeconds ?? 1}s`,
+      };
     return r.exitCode === 0 ? { ok: true } : { ok: false, message: r.output };
   }
   if (probe.httpGet) {
@@ -38,8 +46,16 @@ export function runProbe(probe: Probe, target: ProbeTarget): ProbeOutcome {
     const path = probe.httpGet.path ?? '/';
     const host = probe.httpGet.host ?? target.podIP;
     const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
-    const r = target.program.httpGet(port, path, { userAgent: 'kube-probe/1.32', remoteAddr: target.hostIP, host: `${host}:${port}` });
-    if ('refused' in r) return { ok: false, message: `Get "${scheme}://${host}:${port}${path}": dial tcp ${host}:${port}: connect: connection refused` };
+    const r = target.program.httpGet(port, path, {
+      userAgent: 'kube-probe/1.32',
+      remoteAddr: target.hostIP,
+      host: `${host}:${port}`,
+    });
+    if ('refused' in r)
+      return {
+        ok: false,
+        message: `Get "${scheme}://${host}:${port}${path}": dial tcp ${host}:${port}: connect: connection refused`,
+      };
     if (r.status >= 200 && r.status < 400) return { ok: true };
     return { ok: false, message: `HTTP probe failed with statuscode: ${r.status}` };
   }
@@ -50,7 +66,10 @@ export function runProbe(probe: Probe, target: ProbeTarget): ProbeOutcome {
     const host = probe.tcpSocket?.host ?? target.podIP;
     if (target.program.tcpOpen(port)) return { ok: true };
     return probe.grpc
-      ? { ok: false, message: `timeout: failed to connect service "${host}:${port}" within 1s: context deadline exceeded` }
+      ? {
+          ok: false,
+          message: `timeout: failed to connect service "${host}:${port}" within 1s: context deadline exceeded`,
+        }
       : { ok: false, message: `dial tcp ${host}:${port}: connect: connection refused` };
   }
   return { ok: true };

@@ -23,11 +23,13 @@ export function parseJsonBody(body: string, what: string): JsonValue {
 
 /** Parses an apply body, which may be YAML or JSON (kubectl sends JSON under the YAML content type). */
 export function parseYamlOrJsonBody(body: string): JsonValue {
+  let json: unknown;
   try {
-    return checkJson(JSON.parse(body), 'YAML');
+    json = JSON.parse(body);
   } catch {
-    // Not JSON: fall through to YAML, which reports its own syntax errors.
+    json = undefined; // Not JSON: YAML below reports its own syntax errors.
   }
+  if (json !== undefined) return checkJson(json, 'YAML');
   if (yamlNestingBound(body) > MAX_YAML_NESTING) {
     throw badRequest(`error decoding YAML: document nested deeper than ${MAX_YAML_NESTING} levels`);
   }
@@ -142,14 +144,22 @@ export function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   return ak.every((k) => hasOwn(b, k) && deepEqual(a[k], b[k]));
 }
 
+/** Longest rendering of a value quoted in an error message; a 3 MiB body does not belong in a Status. */
+const MAX_QUOTED = 400;
+
 /** Renders a value the way Go's `%v` prints decoded JSON (`map[a:1 b:[x y]]`), for faithful messages. */
 export function goFormat(v: JsonValue | readonly JsonValue[] | undefined): string {
+  const s = formatGo(v);
+  return s.length > MAX_QUOTED ? `${s.slice(0, MAX_QUOTED)}...` : s;
+}
+
+function formatGo(v: JsonValue | readonly JsonValue[] | undefined): string {
   if (v === undefined || v === null) return '<nil>';
-  if (Array.isArray(v)) return `[${v.map((x: JsonValue) => goFormat(x)).join(' ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x: JsonValue) => formatGo(x)).join(' ')}]`;
   if (isJsonObject(v)) {
     const parts = Object.keys(v)
       .sort()
-      .map((k) => `${k}:${goFormat(v[k])}`);
+      .map((k) => `${k}:${formatGo(v[k])}`);
     return `map[${parts.join(' ')}]`;
   }
   return String(v);

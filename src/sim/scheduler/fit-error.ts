@@ -38,7 +38,9 @@ export function fitErrorMessage(input: FitErrorInput): string {
   const verdicts = input.preFilterMessage
     ? Array.from({ length: n }, () => 'Preemption is not helpful for scheduling')
     : input.failures.map((f) =>
-        f.code === 'UnschedulableAndUnresolvable' ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod',
+        f.code === 'UnschedulableAndUnresolvable'
+          ? 'Preemption is not helpful for scheduling'
+          : 'No preemption victims found for incoming pod',
       );
   return `${msg} preemption: 0/${n} nodes are available: ${histogram(verdicts)}.`;
 }

@@ -5,17 +5,17 @@
 
 import type { KubeObject } from '../objects.js';
 import { matchLabels, selectorFromSpec } from '../store/selectors.js';
+import { podRequests, quantityValue } from './pod-requests.js';
 import {
   type NodeSelectorRequirement,
   type NodeSelectorTerm,
-  type PodAffinityTerm,
-  type Taint,
-  type Toleration,
   nodeSpec,
   nodeStatus,
+  type PodAffinityTerm,
   podSpec,
+  type Taint,
+  type Toleration,
 } from './pod-shape.js';
-import { podRequests, quantityValue } from './pod-requests.js';
 
 export type FilterCode = 'Unschedulable' | 'UnschedulableAndUnresolvable';
 export interface FilterFailure {
@@ -49,7 +49,8 @@ export function toleratesTaint(t: Toleration, taint: Taint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
   if (t.key && t.key !== taint.key) return false;
   if (t.operator === 'Exists') return true;
-  if (t.operator === undefined || t.operator === '' || t.operator === 'Equal') return (t.value ?? '') === (taint.value ?? '');
+  if (t.operator === undefined || t.operator === '' || t.operator === 'Equal')
+    return (t.value ?? '') === (taint.value ?? '');
   return false;
 }
 
@@ -119,7 +120,12 @@ function resourceReasons(pod: KubeObject, info: NodeInfo): string[] {
   const maxPods = quantityValue('pods', alloc.pods ?? 110);
   if (info.pods.length + 1 > maxPods) reasons.push('Too many pods');
   const want = podRequests(pod);
-  const order = ['cpu', 'memory', 'ephemeral-storage', ...[...want.keys()].filter((k) => !['cpu', 'memory', 'ephemeral-storage'].includes(k))];
+  const order = [
+    'cpu',
+    'memory',
+    'ephemeral-storage',
+    ...[...want.keys()].filter((k) => !['cpu', 'memory', 'ephemeral-storage'].includes(k)),
+  ];
   for (const r of order) {
     const w = want.get(r) ?? 0;
     if (w <= 0) continue;
@@ -159,13 +165,16 @@ function interPodAffinity(pod: KubeObject, info: NodeInfo, view: ClusterView): F
     const matching = others.filter((o) => termMatches(term, pod, o.p, view));
     // The first pod of a group that selects itself may go anywhere the topology key exists.
     const selfMatch = matching.length === 0 && termMatches(term, pod, pod, view);
-    const ok = value !== undefined && (selfMatch || matching.some((o) => topologyValue(o.node, term.topologyKey) === value));
+    const ok =
+      value !== undefined && (selfMatch || matching.some((o) => topologyValue(o.node, term.topologyKey) === value));
     if (!ok) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_POD_AFFINITY] };
   }
   for (const term of anti) {
     const value = topologyValue(info.node, term.topologyKey);
     if (value === undefined) continue;
-    const clash = others.some((o) => topologyValue(o.node, term.topologyKey) === value && termMatches(term, pod, o.p, view));
+    const clash = others.some(
+      (o) => topologyValue(o.node, term.topologyKey) === value && termMatches(term, pod, o.p, view),
+    );
     if (clash) return { code: 'Unschedulable', reasons: [REASON_POD_ANTI_AFFINITY] };
   }
   for (const o of others) {
@@ -187,18 +196,28 @@ export interface FilterOptions {
 }
 
 /** Runs the filter plugins for one node; undefined when the pod fits. */
-export function filterNode(pod: KubeObject, info: NodeInfo, view: ClusterView, opts: FilterOptions = {}): FilterFailure | undefined {
+export function filterNode(
+  pod: KubeObject,
+  info: NodeInfo,
+  view: ClusterView,
+  opts: FilterOptions = {},
+): FilterFailure | undefined {
   const node = info.node;
   const spec = podSpec(pod);
   if (nodeSpec(node).unschedulable) {
     const cordon: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
-    if (!tolerated(spec.tolerations, cordon)) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_UNSCHEDULABLE] };
+    if (!tolerated(spec.tolerations, cordon))
+      return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_UNSCHEDULABLE] };
   }
   const taint = untoleratedTaint(pod, node);
   if (taint) {
-    return { code: 'UnschedulableAndUnresolvable', reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`] };
+    return {
+      code: 'UnschedulableAndUnresolvable',
+      reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`],
+    };
   }
-  if (!matchesNodeSelectorAndAffinity(pod, node)) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NODE_AFFINITY] };
+  if (!matchesNodeSelectorAndAffinity(pod, node))
+    return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NODE_AFFINITY] };
   if (opts.placementOnly) return undefined;
   const wanted = hostPorts(pod);
   if (wanted.length > 0) {

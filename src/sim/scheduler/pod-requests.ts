@@ -4,7 +4,7 @@
 
 import { parseQuantity } from '../admission/quantity.js';
 import type { KubeObject } from '../objects.js';
-import { type Container, type ResourceList, podSpec } from './pod-shape.js';
+import { type Container, podSpec, type ResourceList } from './pod-shape.js';
 
 /** Resource name -> amount; cpu in millicores, memory and storage in bytes, others as plain counts. */
 export type Requests = ReadonlyMap<string, number>;

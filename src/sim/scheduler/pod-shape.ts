@@ -23,7 +23,11 @@ export interface EnvVar {
     readonly configMapKeyRef?: KeySelector;
     readonly secretKeyRef?: KeySelector;
     readonly fieldRef?: { readonly fieldPath: string };
-    readonly resourceFieldRef?: { readonly containerName?: string; readonly resource: string; readonly divisor?: string | number };
+    readonly resourceFieldRef?: {
+      readonly containerName?: string;
+      readonly resource: string;
+      readonly divisor?: string | number;
+    };
   };
 }
 
@@ -41,7 +45,12 @@ export interface ContainerPort {
 }
 
 export interface Probe {
-  readonly httpGet?: { readonly path?: string; readonly port: number | string; readonly host?: string; readonly scheme?: string };
+  readonly httpGet?: {
+    readonly path?: string;
+    readonly port: number | string;
+    readonly host?: string;
+    readonly scheme?: string;
+  };
   readonly tcpSocket?: { readonly port: number | string; readonly host?: string };
   readonly exec?: { readonly command?: readonly string[] };
   readonly grpc?: { readonly port: number };
@@ -86,7 +95,11 @@ export interface KeyToPath {
 export interface DownwardApiFile {
   readonly path: string;
   readonly fieldRef?: { readonly fieldPath: string };
-  readonly resourceFieldRef?: { readonly containerName?: string; readonly resource: string; readonly divisor?: string | number };
+  readonly resourceFieldRef?: {
+    readonly containerName?: string;
+    readonly resource: string;
+    readonly divisor?: string | number;
+  };
 }
 
 export interface VolumeProjection {
@@ -99,7 +112,11 @@ export interface VolumeProjection {
 export interface Volume {
   readonly name: string;
   readonly configMap?: { readonly name?: string; readonly items?: readonly KeyToPath[]; readonly optional?: boolean };
-  readonly secret?: { readonly secretName?: string; readonly items?: readonly KeyToPath[]; readonly optional?: boolean };
+  readonly secret?: {
+    readonly secretName?: string;
+    readonly items?: readonly KeyToPath[];
+    readonly optional?: boolean;
+  };
   readonly projected?: { readonly sources?: readonly VolumeProjection[] };
   readonly downwardAPI?: { readonly items?: readonly DownwardApiFile[] };
   readonly persistentVolumeClaim?: { readonly claimName: string; readonly readOnly?: boolean };
@@ -144,8 +161,13 @@ export interface PodAffinityTerm {
 
 export interface Affinity {
   readonly nodeAffinity?: {
-    readonly requiredDuringSchedulingIgnoredDuringExecution?: { readonly nodeSelectorTerms?: readonly NodeSelectorTerm[] };
-    readonly preferredDuringSchedulingIgnoredDuringExecution?: readonly { weight: number; preference: NodeSelectorTerm }[];
+    readonly requiredDuringSchedulingIgnoredDuringExecution?: {
+      readonly nodeSelectorTerms?: readonly NodeSelectorTerm[];
+    };
+    readonly preferredDuringSchedulingIgnoredDuringExecution?: readonly {
+      weight: number;
+      preference: NodeSelectorTerm;
+    }[];
   };
   readonly podAffinity?: { readonly requiredDuringSchedulingIgnoredDuringExecution?: readonly PodAffinityTerm[] };
   readonly podAntiAffinity?: { readonly requiredDuringSchedulingIgnoredDuringExecution?: readonly PodAffinityTerm[] };

@@ -5,8 +5,8 @@ import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import type { NodeInfo } from './node-filters.js';
-import { isTerminal, podSpec } from './pod-shape.js';
 import { podRequests } from './pod-requests.js';
+import { isTerminal, podSpec } from './pod-shape.js';
 
 export const PODS = RESOURCES.find((r) => r.plural === 'pods' && r.group === '')!;
 export const NODES = RESOURCES.find((r) => r.plural === 'nodes' && r.group === '')!;

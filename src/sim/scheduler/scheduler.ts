@@ -6,12 +6,19 @@
 import type { Controller, ControllerContext } from '../controllers/controller.js';
 import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
-import { isoSeconds } from '../store/object-store.js';
 import type { StoreEvent } from '../store/object-store.js';
-import { NO_NODES_MESSAGE, fitErrorMessage } from './fit-error.js';
-import { type ClusterView, type FilterFailure, type NodeInfo, filterNode, matchNodeSelectorTerm, tolerated } from './node-filters.js';
-import { type PodCondition, isTerminal, nodeSpec, nodeStatus, podKey, podSpec, podStatus } from './pod-shape.js';
+import { isoSeconds } from '../store/object-store.js';
+import { fitErrorMessage, NO_NODES_MESSAGE } from './fit-error.js';
+import {
+  type ClusterView,
+  type FilterFailure,
+  filterNode,
+  matchNodeSelectorTerm,
+  type NodeInfo,
+  tolerated,
+} from './node-filters.js';
 import { podRequests, qosClass, quantityValue } from './pod-requests.js';
+import { isTerminal, nodeSpec, nodeStatus, type PodCondition, podKey, podSpec, podStatus } from './pod-shape.js';
 import { NODES, PODS, SchedulerCache } from './scheduler-cache.js';
 import { annotateSelectedNode, checkPodVolumes } from './volume-binding.js';
 
@@ -32,7 +39,12 @@ function needsScheduling(pod: KubeObject): boolean {
 function nodeShapeChanged(e: StoreEvent): boolean {
   if (e.type !== 'MODIFIED' || !e.previous) return true;
   const shape = (n: KubeObject) =>
-    JSON.stringify([n.metadata.labels, n.spec, nodeStatus(n).allocatable, nodeStatus(n).conditions?.map((c) => [c.type, c.status])]);
+    JSON.stringify([
+      n.metadata.labels,
+      n.spec,
+      nodeStatus(n).allocatable,
+      nodeStatus(n).conditions?.map((c) => [c.type, c.status]),
+    ]);
   return shape(e.previous) !== shape(e.object);
 }
 
@@ -52,7 +64,8 @@ function score(pod: KubeObject, info: NodeInfo): number {
   for (const pref of podSpec(pod).affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [])
     if (matchNodeSelectorTerm(pref.preference, info.node)) s += pref.weight;
   const tolerations = podSpec(pod).tolerations;
-  for (const t of nodeSpec(info.node).taints ?? []) if (t.effect === 'PreferNoSchedule' && !tolerated(tolerations, t)) s -= 50;
+  for (const t of nodeSpec(info.node).taints ?? [])
+    if (t.effect === 'PreferNoSchedule' && !tolerated(tolerations, t)) s -= 50;
   return s;
 }
 
@@ -100,7 +113,12 @@ export function schedulerController(ctx: ControllerContext): Controller {
     annotateSelectedNode(store, pod.metadata.namespace, delayedClaims, node);
     store.update(
       PODS,
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace }, spec: { nodeName: node } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
+        spec: { nodeName: node },
+      },
       { subresource: 'binding' },
     );
     events.record({
@@ -122,7 +140,15 @@ export function schedulerController(ctx: ControllerContext): Controller {
     const preemptionPolicy = (pod.spec as { preemptionPolicy?: string } | undefined)?.preemptionPolicy;
     const volumes = checkPodVolumes(store, pod);
     if (!volumes.ok) {
-      markUnschedulable(pod, fitErrorMessage({ totalNodes: nodes.length, failures: [], preFilterMessage: volumes.message, preemptionPolicy }));
+      markUnschedulable(
+        pod,
+        fitErrorMessage({
+          totalNodes: nodes.length,
+          failures: [],
+          preFilterMessage: volumes.message,
+          preemptionPolicy,
+        }),
+      );
       return UNSCHEDULABLE_FLUSH_MS;
     }
     const cluster = view();
@@ -138,7 +164,10 @@ export function schedulerController(ctx: ControllerContext): Controller {
       const better =
         !best ||
         s > best.score ||
-        (s === best.score && (info.pods.length < best.info.pods.length || (info.pods.length === best.info.pods.length && (info.node.metadata.name ?? '') < (best.info.node.metadata.name ?? ''))));
+        (s === best.score &&
+          (info.pods.length < best.info.pods.length ||
+            (info.pods.length === best.info.pods.length &&
+              (info.node.metadata.name ?? '') < (best.info.node.metadata.name ?? ''))));
       if (better) best = { info, score: s };
     }
     if (!best) {
@@ -149,7 +178,13 @@ export function schedulerController(ctx: ControllerContext): Controller {
       bind(pod, best.info.node.metadata.name!, volumes.delayedClaims);
     } catch (err) {
       const message = `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
-      events.record({ object: pod, type: 'Warning', reason: 'FailedScheduling', message, component: DEFAULT_SCHEDULER });
+      events.record({
+        object: pod,
+        type: 'Warning',
+        reason: 'FailedScheduling',
+        message,
+        component: DEFAULT_SCHEDULER,
+      });
       return 1_000;
     }
     if (podStatus(pod).conditions?.some((c) => c.type === 'PodScheduled' && c.status !== 'True')) {
@@ -160,7 +195,14 @@ export function schedulerController(ctx: ControllerContext): Controller {
         (p) => {
           const status = p.status as { conditions?: PodCondition[] };
           status.conditions = (status.conditions ?? []).map((c) =>
-            c.type === 'PodScheduled' ? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: isoSeconds(clock.now()) } : c,
+            c.type === 'PodScheduled'
+              ? {
+                  type: 'PodScheduled',
+                  status: 'True',
+                  lastProbeTime: null,
+                  lastTransitionTime: isoSeconds(clock.now()),
+                }
+              : c,
           );
         },
         { subresource: 'status' },
@@ -181,7 +223,9 @@ export function schedulerController(ctx: ControllerContext): Controller {
           const specChanged = e.type === 'ADDED' || e.previous?.metadata.generation !== e.object.metadata.generation;
           return specChanged ? [podKey(e.object)] : [];
         }
-        const labelsChanged = e.type === 'MODIFIED' && JSON.stringify(e.previous?.metadata.labels) !== JSON.stringify(e.object.metadata.labels);
+        const labelsChanged =
+          e.type === 'MODIFIED' &&
+          JSON.stringify(e.previous?.metadata.labels) !== JSON.stringify(e.object.metadata.labels);
         return moved || labelsChanged ? [...unschedulable] : [];
       }
       if (e.resource === NODES) return nodeShapeChanged(e) ? [...unschedulable] : [];

@@ -7,7 +7,7 @@ import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { FilterFailure } from './node-filters.js';
-import { REASON_VOLUME_AFFINITY, matchNodeSelectorTerm } from './node-filters.js';
+import { matchNodeSelectorTerm, REASON_VOLUME_AFFINITY } from './node-filters.js';
 import { type NodeSelectorTerm, podSpec } from './pod-shape.js';
 
 const PVCS = RESOURCES.find((r) => r.plural === 'persistentvolumeclaims' && r.group === '')!;
@@ -37,7 +37,9 @@ function storageClassOf(store: ObjectStore, claim: KubeObject): KubeObject | und
   if (name === '') return undefined;
   if (name) return store.get(CLASSES, undefined, name);
   // A claim without a class gets the default one (the DefaultStorageClass admission plugin's job).
-  return store.all(CLASSES).find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+  return store
+    .all(CLASSES)
+    .find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
 }
 
 export function checkPodVolumes(store: ObjectStore, pod: KubeObject): VolumeCheck {
@@ -51,19 +53,22 @@ export function checkPodVolumes(store: ObjectStore, pod: KubeObject): VolumeChec
     if (!claimName) continue;
     const claim = store.get(PVCS, ns, claimName);
     if (!claim) return { ok: false, message: `persistentvolumeclaim "${claimName}" not found` };
-    if (claim.metadata.deletionTimestamp) return { ok: false, message: `persistentvolumeclaim "${claimName}" is being deleted` };
+    if (claim.metadata.deletionTimestamp)
+      return { ok: false, message: `persistentvolumeclaim "${claimName}" is being deleted` };
     const shape = claim as ClaimShape;
     const volumeName = shape.spec?.volumeName;
     if (volumeName) {
       const pv = store.get(PVS, undefined, volumeName);
       if (!pv) missingPv = true;
-      const required = (pv?.spec as { nodeAffinity?: { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } } | undefined)?.nodeAffinity
-        ?.required?.nodeSelectorTerms;
+      const required = (
+        pv?.spec as { nodeAffinity?: { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } } | undefined
+      )?.nodeAffinity?.required?.nodeSelectorTerms;
       if (required) terms.push(required);
       continue;
     }
     const sc = storageClassOf(store, claim);
-    if ((sc as { volumeBindingMode?: string } | undefined)?.volumeBindingMode === 'WaitForFirstConsumer') delayedClaims.push(claimName);
+    if ((sc as { volumeBindingMode?: string } | undefined)?.volumeBindingMode === 'WaitForFirstConsumer')
+      delayedClaims.push(claimName);
     else unboundImmediate = true;
   }
   if (unboundImmediate) return { ok: false, message: 'pod has unbound immediate PersistentVolumeClaims' };
@@ -79,7 +84,12 @@ export function checkPodVolumes(store: ObjectStore, pod: KubeObject): VolumeChec
 }
 
 /** Records the chosen node on delayed claims, as kube-scheduler's binder does before binding the pod. */
-export function annotateSelectedNode(store: ObjectStore, namespace: string | undefined, claims: readonly string[], node: string): void {
+export function annotateSelectedNode(
+  store: ObjectStore,
+  namespace: string | undefined,
+  claims: readonly string[],
+  node: string,
+): void {
   for (const name of claims) {
     try {
       store.modify(PVCS, namespace, name, (c) => {

@@ -3,7 +3,20 @@ import { describe, it } from 'node:test';
 import { runAnalyzers } from '../../../src/detect/analyzer.js';
 import { logAnalyzer } from '../../../src/detect/analyzers/log.js';
 import { snapshotFromObjects } from '../../../src/detect/snapshot.js';
-import { ago, container, findings, HOUR, MIN, NOW, only, pod, runningStatus, SEC, terminated, waitingStatus } from '../fixtures.js';
+import {
+  ago,
+  container,
+  findings,
+  HOUR,
+  MIN,
+  NOW,
+  only,
+  pod,
+  runningStatus,
+  SEC,
+  terminated,
+  waitingStatus,
+} from '../fixtures.js';
 
 const MYSQL_LOG = `2025-06-01 11:59:50+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 8.4.0-1.el9 started.
 2025-06-01 11:59:50+00:00 [Note] [Entrypoint]: Switching to dedicated user 'mysql'
@@ -41,7 +54,12 @@ function crashing(name: string, image: string, exitCode = 1) {
 
 describe('Log analyzer', () => {
   it('recognises mysql started without a root password, from the previous container log', async () => {
-    const f = only(await findings([crashing('mysql-0', 'mysql:8.4')], { analyzers: [logAnalyzer], logs: { 'default/mysql-0/db/previous': MYSQL_LOG } }));
+    const f = only(
+      await findings([crashing('mysql-0', 'mysql:8.4')], {
+        analyzers: [logAnalyzer],
+        logs: { 'default/mysql-0/db/previous': MYSQL_LOG },
+      }),
+    );
     assert.equal(f.failureClass, 'MissingPassword');
     assert.equal(f.details.database, 'mysql');
     assert.equal(f.details.variables, 'MYSQL_ROOT_PASSWORD, MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD');
@@ -50,15 +68,26 @@ describe('Log analyzer', () => {
   });
 
   it('recognises postgres started without POSTGRES_PASSWORD', async () => {
-    const f = only(await findings([crashing('pg-0', 'postgres:16')], { analyzers: [logAnalyzer], logs: { 'default/pg-0/db/previous': POSTGRES_LOG } }));
+    const f = only(
+      await findings([crashing('pg-0', 'postgres:16')], {
+        analyzers: [logAnalyzer],
+        logs: { 'default/pg-0/db/previous': POSTGRES_LOG },
+      }),
+    );
     assert.equal(f.failureClass, 'MissingPassword');
     assert.equal(f.details.database, 'postgres');
     assert.match(f.summary, /set one of POSTGRES_PASSWORD/);
   });
 
   it('quotes the error lines of any other crashing container', async () => {
-    const log = 'starting worker\nloading config from /etc/app/config.yaml\npanic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation]\n';
-    const f = only(await findings([crashing('w-0', 'acme/worker:3', 2)], { analyzers: [logAnalyzer], logs: { 'default/w-0/db/previous': log } }));
+    const log =
+      'starting worker\nloading config from /etc/app/config.yaml\npanic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation]\n';
+    const f = only(
+      await findings([crashing('w-0', 'acme/worker:3', 2)], {
+        analyzers: [logAnalyzer],
+        logs: { 'default/w-0/db/previous': log },
+      }),
+    );
     assert.equal(f.failureClass, 'LogErrors');
     assert.deepEqual(f.logs?.errorLines, ['panic: runtime error: invalid memory address or nil pointer dereference']);
     assert.equal(f.logs?.lines.length, 4);
@@ -71,13 +100,23 @@ describe('Log analyzer', () => {
       restartPolicy: 'Never',
       statuses: [{ ...runningStatus(), ready: false, state: terminated(1, 'Error', ago(MIN)) }],
     });
-    const f = only(await findings([p], { analyzers: [logAnalyzer], logs: { 'default/task-1/app': 'ERROR: cannot connect to db:5432\n' } }));
+    const f = only(
+      await findings([p], {
+        analyzers: [logAnalyzer],
+        logs: { 'default/task-1/app': 'ERROR: cannot connect to db:5432\n' },
+      }),
+    );
     assert.equal(f.logs?.previous, false);
   });
 
   it('reads no logs of healthy containers, and does nothing without a log source', async () => {
-    const healthy = pod('web-0', { statuses: [runningStatus({ restartCount: 1, lastState: terminated(0, 'Completed', ago(5 * HOUR)) })] });
-    const logs = { 'default/web-0/app': 'error: this line must not be read', 'default/web-0/app/previous': 'error: nor this' };
+    const healthy = pod('web-0', {
+      statuses: [runningStatus({ restartCount: 1, lastState: terminated(0, 'Completed', ago(5 * HOUR)) })],
+    });
+    const logs = {
+      'default/web-0/app': 'error: this line must not be read',
+      'default/web-0/app/previous': 'error: nor this',
+    };
     assert.deepEqual(await findings([healthy], { analyzers: [logAnalyzer], logs }), []);
     assert.deepEqual(await findings([crashing('mysql-0', 'mysql:8.4')], { analyzers: [logAnalyzer] }), []);
   });

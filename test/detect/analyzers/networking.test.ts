@@ -3,7 +3,19 @@ import { describe, it } from 'node:test';
 import { ingressAnalyzer } from '../../../src/detect/analyzers/ingress.js';
 import { networkPolicyAnalyzer } from '../../../src/detect/analyzers/network-policy.js';
 import { serviceAnalyzer } from '../../../src/detect/analyzers/service.js';
-import { ago, container, deploymentWithPods, findings, MIN, only, pod, runningStatus, SEC, service, uid } from '../fixtures.js';
+import {
+  ago,
+  container,
+  deploymentWithPods,
+  findings,
+  MIN,
+  only,
+  pod,
+  runningStatus,
+  SEC,
+  service,
+  uid,
+} from '../fixtures.js';
 
 const svcOnly = (objs: unknown[]) => findings(objs, { analyzers: [serviceAnalyzer] });
 
@@ -19,29 +31,46 @@ describe('Service analyzer', () => {
     assert.equal(f.details.selector, 'app=web,tier=frontend');
     assert.equal(f.details.closestWorkload, 'Deployment/web');
     assert.equal(f.details.labelDiff, 'tier: want frontend, pods have front');
-    assert.match(f.summary, /selector app=web,tier=frontend matches no pods; closest: pods of Deployment web \(e\.g\. web-7d9c5b8f6d-x2k4p\), which differ in tier: want frontend, pods have front/);
+    assert.match(
+      f.summary,
+      /selector app=web,tier=frontend matches no pods; closest: pods of Deployment web \(e\.g\. web-7d9c5b8f6d-x2k4p\), which differ in tier: want frontend, pods have front/,
+    );
   });
 
   it('says when no pod has any of the selector’s labels', async () => {
-    const f = only(await svcOnly([...deploymentWithPods('web', { replicas: 1 }), service('api', { selector: { component: 'api' } })]));
+    const f = only(
+      await svcOnly([
+        ...deploymentWithPods('web', { replicas: 1 }),
+        service('api', { selector: { component: 'api' } }),
+      ]),
+    );
     assert.equal(f.failureClass, 'ServiceNoEndpoints');
     assert.match(f.summary, /no pod in the namespace has any of its labels/);
   });
 
   it('reports selected pods that are all not ready, as part of their workload’s failure', async () => {
     const objs = [
-      ...deploymentWithPods('web', { replicas: 2, podStatus: () => ({ ready: false, statuses: [runningStatus({ ready: false })] }) }),
+      ...deploymentWithPods('web', {
+        replicas: 2,
+        podStatus: () => ({ ready: false, statuses: [runningStatus({ ready: false })] }),
+      }),
       service('web'),
     ];
     const f = only(await svcOnly(objs));
     assert.equal(f.failureClass, 'ServiceEndpointsNotReady');
     assert.equal(f.details.selectedPods, 2);
-    assert.deepEqual(f.partOf?.map((r) => `${r.kind}/${r.name}`), ['Deployment/web']);
+    assert.deepEqual(
+      f.partOf?.map((r) => `${r.kind}/${r.name}`),
+      ['Deployment/web'],
+    );
   });
 
   it('reports a named targetPort that no selected pod declares', async () => {
     const objs = [
-      ...deploymentWithPods('web', { replicas: 1, containers: [container({ ports: [{ containerPort: 8080, name: 'web' }] })] }),
+      ...deploymentWithPods('web', {
+        replicas: 1,
+        containers: [container({ ports: [{ containerPort: 8080, name: 'web' }] })],
+      }),
       service('web', { ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
     ];
     const f = only(await svcOnly(objs));
@@ -59,9 +88,19 @@ describe('Service analyzer', () => {
       service('fresh', { selector: { app: 'fresh' }, created: ago(20 * SEC) }),
       ...deploymentWithPods('batch', { replicas: 0 }),
       service('batch'),
-      pod('starting-0', { labels: { app: 'starting' }, created: ago(30 * SEC), ready: false, statuses: [runningStatus({ ready: false })] }),
+      pod('starting-0', {
+        labels: { app: 'starting' },
+        created: ago(30 * SEC),
+        ready: false,
+        statuses: [runningStatus({ ready: false })],
+      }),
       service('starting'),
-      pod('peer-0', { labels: { app: 'peers' }, ready: false, created: ago(10 * MIN), statuses: [runningStatus({ ready: false })] }),
+      pod('peer-0', {
+        labels: { app: 'peers' },
+        ready: false,
+        created: ago(10 * MIN),
+        statuses: [runningStatus({ ready: false })],
+      }),
       service('peers', { clusterIP: 'None', publishNotReady: true }),
     ];
     assert.deepEqual(await svcOnly(objs), []);
@@ -77,7 +116,12 @@ describe('Ingress analyzer', () => {
   };
 
   function ingress(spec: Record<string, unknown>) {
-    return { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop', namespace: 'default', uid: uid('ing') }, spec };
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop', namespace: 'default', uid: uid('ing') },
+      spec,
+    };
   }
 
   const rule = (name: string, port: Record<string, unknown>) => ({
@@ -91,7 +135,11 @@ describe('Ingress analyzer', () => {
         [
           ingressClass,
           service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
-          ingress({ ingressClassName: 'traefik', rules: [rule('web', { number: 8080 }), rule('cart', { number: 80 })], tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] }),
+          ingress({
+            ingressClassName: 'traefik',
+            rules: [rule('web', { number: 8080 }), rule('cart', { number: 80 })],
+            tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+          }),
         ],
         { analyzers: [ingressAnalyzer] },
       ),
@@ -112,11 +160,19 @@ describe('Ingress analyzer', () => {
 
 describe('NetworkPolicy analyzer', () => {
   function policy(name: string, spec: Record<string, unknown>) {
-    return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'default', uid: uid(`np/${name}`) }, spec };
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: 'default', uid: uid(`np/${name}`) },
+      spec,
+    };
   }
 
   it('reports a pod selector that matches nothing', async () => {
-    const objs = [...deploymentWithPods('web', { replicas: 1 }), policy('allow-web', { podSelector: { matchLabels: { app: 'wbe' } }, ingress: [{}] })];
+    const objs = [
+      ...deploymentWithPods('web', { replicas: 1 }),
+      policy('allow-web', { podSelector: { matchLabels: { app: 'wbe' } }, ingress: [{}] }),
+    ];
     const f = only(await findings(objs, { analyzers: [networkPolicyAnalyzer] }));
     assert.equal(f.failureClass, 'NetworkPolicySelectsNothing');
     assert.equal(f.details.podSelector, 'app=wbe');
@@ -140,7 +196,10 @@ describe('NetworkPolicy analyzer', () => {
       ...deploymentWithPods('web', { replicas: 1 }),
       service('web'),
       policy('deny-all', { podSelector: {}, policyTypes: ['Ingress'] }),
-      policy('allow-web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'gateway' } } }] }] }),
+      policy('allow-web', {
+        podSelector: { matchLabels: { app: 'web' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'gateway' } } }] }],
+      }),
     ];
     assert.deepEqual(await findings(objs, { analyzers: [networkPolicyAnalyzer] }), []);
   });

@@ -28,27 +28,49 @@ describe('Pod analyzer: OOMKilled', () => {
     const objs = deploymentWithPods('memory-hog', {
       ns: 'demo',
       replicas: 1,
-      containers: [container({ name: 'memory-hog', image: 'polinux/stress', memoryLimit: '100Mi', memoryRequest: '50Mi', command: ['stress', '--vm', '1', '--vm-bytes', '200M', '--vm-hang', '1'] })],
+      containers: [
+        container({
+          name: 'memory-hog',
+          image: 'polinux/stress',
+          memoryLimit: '100Mi',
+          memoryRequest: '50Mi',
+          command: ['stress', '--vm', '1', '--vm-bytes', '200M', '--vm-hang', '1'],
+        }),
+      ],
       podStatus: () => ({
         created: ago(10 * MIN),
         ready: false,
         statuses: [
-          waitingStatus('CrashLoopBackOff', 'back-off 1m20s restarting failed container=memory-hog pod=memory-hog-7d9c5b8f6d-x2k4p_demo(3f1c)', {
-            name: 'memory-hog',
-            image: 'polinux/stress',
-            restartCount: 4,
-            lastState: terminated(137, 'OOMKilled', ago(40 * SEC)),
-          }),
+          waitingStatus(
+            'CrashLoopBackOff',
+            'back-off 1m20s restarting failed container=memory-hog pod=memory-hog-7d9c5b8f6d-x2k4p_demo(3f1c)',
+            {
+              name: 'memory-hog',
+              image: 'polinux/stress',
+              restartCount: 4,
+              lastState: terminated(137, 'OOMKilled', ago(40 * SEC)),
+            },
+          ),
         ],
       }),
     });
     const p = objs[2] as { metadata: { name: string } };
     objs.push(
-      event(objs[2] as Record<string, unknown>, 'BackOff', `Back-off restarting failed container memory-hog in pod ${p.metadata.name}_demo(3f1c)`, {
-        count: 12,
-        fieldPath: 'spec.containers{memory-hog}',
-      }),
-      event(objs[2] as Record<string, unknown>, 'Pulled', 'Container image "polinux/stress" already present on machine', { type: 'Normal' }),
+      event(
+        objs[2] as Record<string, unknown>,
+        'BackOff',
+        `Back-off restarting failed container memory-hog in pod ${p.metadata.name}_demo(3f1c)`,
+        {
+          count: 12,
+          fieldPath: 'spec.containers{memory-hog}',
+        },
+      ),
+      event(
+        objs[2] as Record<string, unknown>,
+        'Pulled',
+        'Container image "polinux/stress" already present on machine',
+        { type: 'Normal' },
+      ),
     );
     const f = only(await run(objs));
     assert.equal(f.failureClass, 'OOMKilled');
@@ -59,7 +81,10 @@ describe('Pod analyzer: OOMKilled', () => {
     assert.equal(f.details.exitCode, 137);
     assert.equal(f.details.restartCount, 4);
     assert.equal(f.details.restartsPerHour, 16);
-    assert.match(f.summary, /container "memory-hog" OOMKilled \(exit 137\) with memory limit 100Mi; 4 restarts \(16\/h\); now in CrashLoopBackOff/);
+    assert.match(
+      f.summary,
+      /container "memory-hog" OOMKilled \(exit 137\) with memory limit 100Mi; 4 restarts \(16\/h\); now in CrashLoopBackOff/,
+    );
     assert.deepEqual(
       f.events.map((e) => [e.reason, e.count]),
       [['BackOff', 12]],
@@ -70,7 +95,13 @@ describe('Pod analyzer: OOMKilled', () => {
   it('still flags a container OOM-killed minutes ago that is Running again (k8sgpt misses this)', async () => {
     const p = pod('api-0', {
       containers: [container({ memoryLimit: '256Mi' })],
-      statuses: [runningStatus({ restartCount: 1, startedAt: ago(3 * MIN), lastState: terminated(137, 'OOMKilled', ago(3 * MIN)) })],
+      statuses: [
+        runningStatus({
+          restartCount: 1,
+          startedAt: ago(3 * MIN),
+          lastState: terminated(137, 'OOMKilled', ago(3 * MIN)),
+        }),
+      ],
     });
     const f = only(await run([p]));
     assert.equal(f.failureClass, 'OOMKilled');
@@ -91,7 +122,13 @@ describe('Pod analyzer: OOMKilled', () => {
     const p = pod('api-0', {
       created: ago(30 * DAY),
       containers: [container({ memoryLimit: '256Mi' })],
-      statuses: [runningStatus({ restartCount: 1, startedAt: ago(10 * DAY), lastState: terminated(137, 'OOMKilled', ago(10 * DAY)) })],
+      statuses: [
+        runningStatus({
+          restartCount: 1,
+          startedAt: ago(10 * DAY),
+          lastState: terminated(137, 'OOMKilled', ago(10 * DAY)),
+        }),
+      ],
     });
     assert.deepEqual(await run([p]), []);
   });
@@ -123,7 +160,11 @@ describe('Pod analyzer: crashes', () => {
       ready: false,
       initContainers: [container({ name: 'migrate', image: 'busybox:1.36' })],
       initStatuses: [
-        waitingStatus('CrashLoopBackOff', 'back-off 40s', { name: 'migrate', restartCount: 3, lastState: terminated(2, 'Error', ago(20 * SEC)) }),
+        waitingStatus('CrashLoopBackOff', 'back-off 40s', {
+          name: 'migrate',
+          restartCount: 3,
+          lastState: terminated(2, 'Error', ago(20 * SEC)),
+        }),
       ],
       statuses: [waitingStatus('PodInitializing', undefined)],
     });
@@ -135,7 +176,9 @@ describe('Pod analyzer: crashes', () => {
   it('reports a container that keeps restarting between crashes while Running', async () => {
     const p = pod('flappy', {
       created: ago(HOUR),
-      statuses: [runningStatus({ restartCount: 8, startedAt: ago(2 * MIN), lastState: terminated(2, 'Error', ago(2 * MIN)) })],
+      statuses: [
+        runningStatus({ restartCount: 8, startedAt: ago(2 * MIN), lastState: terminated(2, 'Error', ago(2 * MIN)) }),
+      ],
     });
     const f = only(await run([p]));
     assert.equal(f.failureClass, 'FrequentRestarts');
@@ -145,7 +188,9 @@ describe('Pod analyzer: crashes', () => {
   it('does not call a long-lived pod with a few old restarts a problem', async () => {
     const p = pod('steady', {
       created: ago(20 * DAY),
-      statuses: [runningStatus({ restartCount: 5, startedAt: ago(3 * DAY), lastState: terminated(1, 'Error', ago(3 * DAY)) })],
+      statuses: [
+        runningStatus({ restartCount: 5, startedAt: ago(3 * DAY), lastState: terminated(1, 'Error', ago(3 * DAY)) }),
+      ],
     });
     assert.deepEqual(await run([p]), []);
   });
@@ -165,7 +210,9 @@ describe('Pod analyzer: images', () => {
       'Failed to pull image "nginx:1.99": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.99": failed to resolve reference "docker.io/library/nginx:1.99": docker.io/library/nginx:1.99: not found',
       { fieldPath: 'spec.containers{app}', count: 4 },
     );
-    const f = only(await run([p, failed, event(p, 'BackOff', 'Back-off pulling image "nginx:1.99"', { type: 'Normal' })]));
+    const f = only(
+      await run([p, failed, event(p, 'BackOff', 'Back-off pulling image "nginx:1.99"', { type: 'Normal' })]),
+    );
     assert.equal(f.failureClass, 'ImagePullBackOff');
     assert.equal(f.reason, 'ImagePullBackOff');
     assert.equal(f.details.image, 'nginx:1.99');
@@ -203,7 +250,15 @@ describe('Pod analyzer: configuration', () => {
       ready: false,
       statuses: [waitingStatus('CreateContainerConfigError', "couldn't find key DB_HOST in ConfigMap shop/app-config")],
     });
-    const f = only(await run([p, event(p, 'Failed', "Error: couldn't find key DB_HOST in ConfigMap shop/app-config", { fieldPath: 'spec.containers{app}', count: 7 })]));
+    const f = only(
+      await run([
+        p,
+        event(p, 'Failed', "Error: couldn't find key DB_HOST in ConfigMap shop/app-config", {
+          fieldPath: 'spec.containers{app}',
+          count: 7,
+        }),
+      ]),
+    );
     assert.equal(f.failureClass, 'CreateContainerConfigError');
     assert.deepEqual(
       { kind: f.details.missingKind, name: f.details.missingName, key: f.details.missingKey },
@@ -214,7 +269,11 @@ describe('Pod analyzer: configuration', () => {
   });
 
   it('names a missing Secret', async () => {
-    const p = pod('web-3', { phase: 'Pending', ready: false, statuses: [waitingStatus('CreateContainerConfigError', 'secret "db-creds" not found')] });
+    const p = pod('web-3', {
+      phase: 'Pending',
+      ready: false,
+      statuses: [waitingStatus('CreateContainerConfigError', 'secret "db-creds" not found')],
+    });
     const f = only(await run([p]));
     assert.equal(f.details.missingKind, 'Secret');
     assert.equal(f.details.missingName, 'db-creds');
@@ -233,7 +292,8 @@ describe('Pod analyzer: scheduling', () => {
           status: 'False',
           reason: 'Unschedulable',
           lastTransitionTime: ago(5 * MIN),
-          message: '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+          message:
+            '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
         },
       ],
     });
@@ -247,7 +307,10 @@ describe('Pod analyzer: scheduling', () => {
     assert.equal(f.failureClass, 'Unschedulable');
     assert.equal(f.details.nodesTotal, 3);
     assert.equal(f.details.nodesAvailable, 0);
-    assert.equal(f.details.schedulerReasons, '1× node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }; 2× Insufficient cpu');
+    assert.equal(
+      f.details.schedulerReasons,
+      '1× node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }; 2× Insufficient cpu',
+    );
     assert.match(f.summary, /0\/3 nodes available: .*2× Insufficient cpu/);
     assert.equal(f.firstSeen, ago(5 * MIN).replace('Z', '.000Z'));
   });
@@ -256,40 +319,94 @@ describe('Pod analyzer: scheduling', () => {
     const p = pod('gated', {
       phase: 'Pending',
       nodeName: null,
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', lastTransitionTime: ago(20 * SEC), message: 'Scheduling is blocked due to non-empty scheduling gates' }],
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'SchedulingGated',
+          lastTransitionTime: ago(20 * SEC),
+          message: 'Scheduling is blocked due to non-empty scheduling gates',
+        },
+      ],
     });
     assert.deepEqual(await run([p]), []);
   });
 });
 
 describe('Pod analyzer: probes', () => {
-  const liveness = { httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 5 };
+  const liveness = {
+    httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' },
+    periodSeconds: 10,
+    failureThreshold: 3,
+    initialDelaySeconds: 5,
+  };
 
   it('names the probe, its target and the response', async () => {
     const p = pod('web-4', {
       containers: [container({ name: 'web', ports: [{ containerPort: 8080, name: 'http' }], livenessProbe: liveness })],
-      statuses: [runningStatus({ name: 'web', restartCount: 3, startedAt: ago(MIN), lastState: terminated(137, 'Error', ago(MIN)) })],
+      statuses: [
+        runningStatus({
+          name: 'web',
+          restartCount: 3,
+          startedAt: ago(MIN),
+          lastState: terminated(137, 'Error', ago(MIN)),
+        }),
+      ],
     });
-    const ev = event(p, 'Unhealthy', 'Liveness probe failed: HTTP probe failed with statuscode: 404', { fieldPath: 'spec.containers{web}', count: 9 });
-    const f = only(await run([p, ev, event(p, 'Killing', 'Container web failed liveness probe, will be restarted', { type: 'Normal', fieldPath: 'spec.containers{web}' })]));
+    const ev = event(p, 'Unhealthy', 'Liveness probe failed: HTTP probe failed with statuscode: 404', {
+      fieldPath: 'spec.containers{web}',
+      count: 9,
+    });
+    const f = only(
+      await run([
+        p,
+        ev,
+        event(p, 'Killing', 'Container web failed liveness probe, will be restarted', {
+          type: 'Normal',
+          fieldPath: 'spec.containers{web}',
+        }),
+      ]),
+    );
     assert.equal(f.failureClass, 'ProbeFailure');
     assert.equal(f.reason, 'LivenessProbeFailed');
     assert.deepEqual(
-      [f.details.probe, f.details.handler, f.details.path, f.details.port, f.details.response, f.details.statusCode, f.details.failures],
+      [
+        f.details.probe,
+        f.details.handler,
+        f.details.path,
+        f.details.port,
+        f.details.response,
+        f.details.statusCode,
+        f.details.failures,
+      ],
       ['liveness', 'httpGet', '/healthz', '8080', 'HTTP 404', 404, 9],
     );
-    assert.equal(f.summary, 'liveness probe HTTP GET :8080/healthz of container "web" fails: HTTP 404 (9×); container restarted 3 times');
+    assert.equal(
+      f.summary,
+      'liveness probe HTTP GET :8080/healthz of container "web" fails: HTTP 404 (9×); container restarted 3 times',
+    );
   });
 
   it('resolves a named port and reports a failing readiness probe while the container is not ready', async () => {
     const p = pod('web-5', {
       ready: false,
-      containers: [container({ name: 'web', ports: [{ containerPort: 8080, name: 'http' }], readinessProbe: { httpGet: { path: '/ready', port: 'http' } } })],
+      containers: [
+        container({
+          name: 'web',
+          ports: [{ containerPort: 8080, name: 'http' }],
+          readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+        }),
+      ],
       statuses: [runningStatus({ name: 'web', ready: false })],
     });
-    const ev = event(p, 'Unhealthy', 'Readiness probe failed: Get "http://10.244.1.23:8080/ready": dial tcp 10.244.1.23:8080: connect: connection refused', {
-      count: 30,
-    });
+    const ev = event(
+      p,
+      'Unhealthy',
+      'Readiness probe failed: Get "http://10.244.1.23:8080/ready": dial tcp 10.244.1.23:8080: connect: connection refused',
+      {
+        count: 30,
+      },
+    );
     const f = only(await run([p, ev]));
     assert.equal(f.details.port, 'http (8080)');
     assert.equal(f.details.response, 'connection refused');
@@ -301,17 +418,32 @@ describe('Pod analyzer: probes', () => {
       containers: [container({ readinessProbe: { httpGet: { path: '/ready', port: 8080 } } })],
       statuses: [runningStatus({ ready: true })],
     });
-    const old = event(p, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', { lastSeen: ago(2 * MIN), count: 2 });
+    const old = event(p, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', {
+      lastSeen: ago(2 * MIN),
+      count: 2,
+    });
     assert.deepEqual(await run([p, old]), []);
   });
 });
 
 describe('Pod analyzer: event attribution and look-alikes', () => {
   it('attributes events by uid: a recreated pod with the same name does not inherit its predecessor’s events', async () => {
-    const fresh = pod('db-0', { uidSeed: 'db-0-second-life', statuses: [runningStatus({ ready: false })], ready: false });
+    const fresh = pod('db-0', {
+      uidSeed: 'db-0-second-life',
+      statuses: [runningStatus({ ready: false })],
+      ready: false,
+    });
     const predecessor = pod('db-0', { uidSeed: 'db-0-first-life' });
-    const stale = event(predecessor, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 500', { count: 20 });
-    const fresh2 = { ...fresh, spec: { ...(fresh.spec as object), containers: [container({ readinessProbe: { httpGet: { path: '/', port: 80 } } })] } };
+    const stale = event(predecessor, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 500', {
+      count: 20,
+    });
+    const fresh2 = {
+      ...fresh,
+      spec: {
+        ...(fresh.spec as object),
+        containers: [container({ readinessProbe: { httpGet: { path: '/', port: 80 } } })],
+      },
+    };
     assert.deepEqual(await run([fresh2, stale]), []);
   });
 
@@ -320,7 +452,10 @@ describe('Pod analyzer: event attribution and look-alikes', () => {
       phase: 'Failed',
       ready: false,
       statuses: [],
-      extraStatus: { reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. ' },
+      extraStatus: {
+        reason: 'Evicted',
+        message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. ',
+      },
     });
     const f = only(await run([p]));
     assert.equal(f.failureClass, 'Evicted');
@@ -328,8 +463,17 @@ describe('Pod analyzer: event attribution and look-alikes', () => {
   });
 
   it('reports a volume that cannot be mounted while the pod sits in ContainerCreating', async () => {
-    const p = pod('web-8', { phase: 'Pending', ready: false, statuses: [waitingStatus('ContainerCreating', undefined)] });
-    const ev = event(p, 'FailedMount', 'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found', { count: 5 });
+    const p = pod('web-8', {
+      phase: 'Pending',
+      ready: false,
+      statuses: [waitingStatus('ContainerCreating', undefined)],
+    });
+    const ev = event(
+      p,
+      'FailedMount',
+      'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found',
+      { count: 5 },
+    );
     const f = only(await run([p, ev]));
     assert.equal(f.failureClass, 'MountFailure');
     assert.equal(f.details.volume, 'config');
@@ -345,8 +489,17 @@ describe('Pod analyzer: event attribution and look-alikes', () => {
       initStatuses: [runningStatus({ name: 'wait-db', ready: false, startedAt: ago(15 * SEC) })],
       statuses: [waitingStatus('PodInitializing', undefined)],
     });
-    const creating = pod('new-0', { phase: 'Pending', ready: false, created: ago(3 * SEC), statuses: [waitingStatus('ContainerCreating', undefined)] });
-    const completed = pod('once', { phase: 'Succeeded', ready: false, statuses: [terminatedStatus(0, 'Completed', ago(HOUR))] });
+    const creating = pod('new-0', {
+      phase: 'Pending',
+      ready: false,
+      created: ago(3 * SEC),
+      statuses: [waitingStatus('ContainerCreating', undefined)],
+    });
+    const completed = pod('once', {
+      phase: 'Succeeded',
+      ready: false,
+      statuses: [terminatedStatus(0, 'Completed', ago(HOUR))],
+    });
     const deleting = pod('going', { statuses: [terminatedStatus(137, 'Error', ago(5 * SEC))] });
     (deleting.metadata as Record<string, unknown>).deletionTimestamp = ago(10 * SEC);
     const sidecarDone = pod('helper', {
@@ -354,10 +507,24 @@ describe('Pod analyzer: event attribution and look-alikes', () => {
       statuses: [runningStatus(), terminatedStatus(0, 'Completed', ago(HOUR), { name: 'setup' })],
     });
     const j = job('report-28712', { conditions: completeConditions(ago(5 * MIN)), succeeded: 1, failed: 1 });
-    const failedAttempt = pod('report-28712-abcde', { owner: j, phase: 'Failed', ready: false, restartPolicy: 'Never', statuses: [terminatedStatus(1, 'Error', ago(10 * MIN))] });
-    const startupFailureEarlier = event(creating, 'FailedMount', 'MountVolume.SetUp failed for volume "kube-api-access" : object "default"/"kube-root-ca.crt" not registered', {
-      lastSeen: ago(20 * MIN),
+    const failedAttempt = pod('report-28712-abcde', {
+      owner: j,
+      phase: 'Failed',
+      ready: false,
+      restartPolicy: 'Never',
+      statuses: [terminatedStatus(1, 'Error', ago(10 * MIN))],
     });
-    assert.deepEqual(await run([initializing, creating, completed, deleting, sidecarDone, j, failedAttempt, startupFailureEarlier]), []);
+    const startupFailureEarlier = event(
+      creating,
+      'FailedMount',
+      'MountVolume.SetUp failed for volume "kube-api-access" : object "default"/"kube-root-ca.crt" not registered',
+      {
+        lastSeen: ago(20 * MIN),
+      },
+    );
+    assert.deepEqual(
+      await run([initializing, creating, completed, deleting, sidecarDone, j, failedAttempt, startupFailureEarlier]),
+      [],
+    );
   });
 });

@@ -4,7 +4,10 @@ import { pvcAnalyzer } from '../../../src/detect/analyzers/pvc.js';
 import { storageAnalyzer } from '../../../src/detect/analyzers/storage.js';
 import { ago, DAY, event, findings, MIN, only, pod, SEC, uid } from '../fixtures.js';
 
-function pvc(name: string, o: { storageClass?: string | null; phase?: string; created?: string; volumeName?: string } = {}) {
+function pvc(
+  name: string,
+  o: { storageClass?: string | null; phase?: string; created?: string; volumeName?: string } = {},
+) {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -24,7 +27,11 @@ function storageClass(name: string, o: { isDefault?: boolean; mode?: string } = 
   return {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
-    metadata: { name, uid: uid(`sc/${name}`), ...(o.isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}) },
+    metadata: {
+      name,
+      uid: uid(`sc/${name}`),
+      ...(o.isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}),
+    },
     provisioner: 'rancher.io/local-path',
     reclaimPolicy: 'Delete',
     volumeBindingMode: o.mode ?? 'Immediate',
@@ -52,7 +59,10 @@ const pvcOnly = (objs: unknown[]) => findings(objs, { analyzers: [pvcAnalyzer] }
 describe('PVC analyzer', () => {
   it('names a StorageClass that does not exist', async () => {
     const claim = pvc('data', { storageClass: 'fast-ssd' });
-    const ev = event(claim, 'ProvisioningFailed', 'storageclass.storage.k8s.io "fast-ssd" not found', { component: 'persistentvolume-controller', count: 8 });
+    const ev = event(claim, 'ProvisioningFailed', 'storageclass.storage.k8s.io "fast-ssd" not found', {
+      component: 'persistentvolume-controller',
+      count: 8,
+    });
     const f = only(await pvcOnly([storageClass('standard', { isDefault: true }), claim, ev]));
     assert.equal(f.failureClass, 'PVCPending');
     assert.equal(f.reason, 'StorageClassNotFound');
@@ -68,16 +78,25 @@ describe('PVC analyzer', () => {
 
   it('quotes the provisioner’s failure', async () => {
     const claim = pvc('data', { created: ago(30 * SEC) });
-    const ev = event(claim, 'ProvisioningFailed', 'failed to provision volume with StorageClass "standard": rpc error: code = ResourceExhausted desc = quota exceeded', {
-      component: 'rancher.io/local-path',
-    });
+    const ev = event(
+      claim,
+      'ProvisioningFailed',
+      'failed to provision volume with StorageClass "standard": rpc error: code = ResourceExhausted desc = quota exceeded',
+      {
+        component: 'rancher.io/local-path',
+      },
+    );
     const f = only(await pvcOnly([storageClass('standard'), claim, ev]));
     assert.equal(f.reason, 'ProvisioningFailed');
     assert.match(f.summary, /ResourceExhausted/);
   });
 
   it('reports a claim pending too long, and a lost one', async () => {
-    const fs = await pvcOnly([storageClass('standard'), pvc('slow', { created: ago(20 * MIN) }), pvc('gone', { phase: 'Lost', volumeName: 'pv-1' })]);
+    const fs = await pvcOnly([
+      storageClass('standard'),
+      pvc('slow', { created: ago(20 * MIN) }),
+      pvc('gone', { phase: 'Lost', volumeName: 'pv-1' }),
+    ]);
     assert.deepEqual(
       fs.map((f) => [f.object.name, f.failureClass]),
       [
@@ -100,14 +119,23 @@ describe('PVC analyzer', () => {
 
   it('does report a WaitForFirstConsumer claim that a pod uses and that stays pending', async () => {
     const claim = pvc('used', { storageClass: 'local', created: ago(DAY) });
-    const user = pod('app-0', { phase: 'Pending', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'used' } }] });
-    assert.equal(only(await pvcOnly([storageClass('local', { mode: 'WaitForFirstConsumer' }), claim, user])).reason, 'Pending');
+    const user = pod('app-0', {
+      phase: 'Pending',
+      volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'used' } }],
+    });
+    assert.equal(
+      only(await pvcOnly([storageClass('local', { mode: 'WaitForFirstConsumer' }), claim, user])).reason,
+      'Pending',
+    );
   });
 });
 
 describe('Storage analyzer', () => {
   it('reports failed and released volumes, and nothing for bound ones', async () => {
-    const fs = await findings([pv('pv-a', 'Failed', 'recycle failed: pod failed'), pv('pv-b', 'Released'), pv('pv-c', 'Bound')], { analyzers: [storageAnalyzer] });
+    const fs = await findings(
+      [pv('pv-a', 'Failed', 'recycle failed: pod failed'), pv('pv-b', 'Released'), pv('pv-c', 'Bound')],
+      { analyzers: [storageAnalyzer] },
+    );
     assert.deepEqual(
       fs.map((f) => [f.object.name, f.reason, f.severity]),
       [

@@ -72,7 +72,13 @@ describe('Deployment analyzer', () => {
 
   it('reports replicas unavailable for longer than the progress deadline, critical at zero', async () => {
     const d = deployment('api', {
-      status: { observedGeneration: 1, replicas: 2, readyReplicas: 0, availableReplicas: 0, conditions: [unavailable(ago(30 * MIN))] },
+      status: {
+        observedGeneration: 1,
+        replicas: 2,
+        readyReplicas: 0,
+        availableReplicas: 0,
+        conditions: [unavailable(ago(30 * MIN))],
+      },
       replicas: 2,
     });
     const f = only(await findings([d], { analyzers: [deploymentAnalyzer] }));
@@ -88,22 +94,43 @@ describe('Deployment analyzer', () => {
         replicas: 3,
         readyReplicas: 3,
         availableReplicas: 3,
-        conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: QUOTA_MESSAGE.replace('Error creating: ', ''), lastTransitionTime: ago(MIN) }],
+        conditions: [
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            reason: 'FailedCreate',
+            message: QUOTA_MESSAGE.replace('Error creating: ', ''),
+            lastTransitionTime: ago(MIN),
+          },
+        ],
       },
       replicas: 4,
     });
     const f = only(await findings([d], { analyzers: [deploymentAnalyzer] }));
     assert.equal(f.failureClass, 'QuotaExceeded');
-    assert.deepEqual([f.details.quota, f.details.requested, f.details.used, f.details.limited], ['compute', 'limits.memory=512Mi', 'limits.memory=1792Mi', 'limits.memory=2Gi']);
+    assert.deepEqual(
+      [f.details.quota, f.details.requested, f.details.used, f.details.limited],
+      ['compute', 'limits.memory=512Mi', 'limits.memory=1792Mi', 'limits.memory=2Gi'],
+    );
   });
 
   it('is silent during a rollout inside its deadline, scaled to zero, or paused', async () => {
     const rolling = deployment('rolling', {
-      status: { observedGeneration: 2, replicas: 4, updatedReplicas: 1, readyReplicas: 3, availableReplicas: 3, conditions: [unavailable(ago(2 * MIN))] },
+      status: {
+        observedGeneration: 2,
+        replicas: 4,
+        updatedReplicas: 1,
+        readyReplicas: 3,
+        availableReplicas: 3,
+        conditions: [unavailable(ago(2 * MIN))],
+      },
       generation: 2,
     });
     const zero = deployment('idle', { replicas: 0 });
-    const paused = deployment('paused', { paused: true, status: { replicas: 1, availableReplicas: 0, conditions: [unavailable(ago(DAY))] } });
+    const paused = deployment('paused', {
+      paused: true,
+      status: { replicas: 1, availableReplicas: 0, conditions: [unavailable(ago(DAY))] },
+    });
     assert.deepEqual(await findings([rolling, zero, paused], { analyzers: [deploymentAnalyzer] }), []);
   });
 });
@@ -124,7 +151,12 @@ describe('ReplicaSet, StatefulSet and DaemonSet analyzers', () => {
     const old = replicaSet(d, '5c4b3a2f1e', { replicas: 0, status: { replicas: 0 } });
     const current = replicaSet(d, '7d9c5b8f6d', { status: { replicas: 2 }, replicas: 3 });
     const stale = event(current, 'FailedCreate', QUOTA_MESSAGE, { lastSeen: ago(2 * HOUR) });
-    assert.deepEqual(await findings([d, old, current, event(old, 'FailedCreate', QUOTA_MESSAGE), stale], { analyzers: [replicaSetAnalyzer] }), []);
+    assert.deepEqual(
+      await findings([d, old, current, event(old, 'FailedCreate', QUOTA_MESSAGE), stale], {
+        analyzers: [replicaSetAnalyzer],
+      }),
+      [],
+    );
   });
 
   it('reports a StatefulSet whose governing Service and StorageClass do not exist', async () => {
@@ -137,16 +169,35 @@ describe('ReplicaSet, StatefulSet and DaemonSet analyzers', () => {
         ['MissingReference', 'StorageClass', 'fast-ssd'],
       ],
     );
-    const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast-ssd', uid: 'sc-1' }, provisioner: 'ebs.csi.aws.com' };
-    assert.deepEqual(await findings([sts, sc, service('pg-headless', { clusterIP: 'None', selector: { app: 'pg' } })], { analyzers: [statefulSetAnalyzer] }), []);
+    const sc = {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'fast-ssd', uid: 'sc-1' },
+      provisioner: 'ebs.csi.aws.com',
+    };
+    assert.deepEqual(
+      await findings([sts, sc, service('pg-headless', { clusterIP: 'None', selector: { app: 'pg' } })], {
+        analyzers: [statefulSetAnalyzer],
+      }),
+      [],
+    );
   });
 
   it('reports a DaemonSet that cannot create its pods, but not one on fewer nodes by design', async () => {
     const blocked = daemonSet('node-exporter', { desired: 3, current: 1, ready: 1 });
-    const ev = event(blocked, 'FailedCreate', 'Error creating: pods "node-exporter-abcde" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)', {
-      component: 'daemonset-controller',
-    });
-    const f = only(await findings([blocked, ev, daemonSet('gpu-plugin', { desired: 0, current: 0, ready: 0 })], { analyzers: [daemonSetAnalyzer] }));
+    const ev = event(
+      blocked,
+      'FailedCreate',
+      'Error creating: pods "node-exporter-abcde" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)',
+      {
+        component: 'daemonset-controller',
+      },
+    );
+    const f = only(
+      await findings([blocked, ev, daemonSet('gpu-plugin', { desired: 0, current: 0, ready: 0 })], {
+        analyzers: [daemonSetAnalyzer],
+      }),
+    );
     assert.equal(f.failureClass, 'ReplicaCreateFailed');
     assert.match(f.summary, /violates PodSecurity/);
   });
@@ -156,13 +207,25 @@ describe('Job analyzer', () => {
   it('reports BackoffLimitExceeded with the last attempt’s exit code', async () => {
     const j = job('migrate', { conditions: failedConditions(ago(5 * MIN)), failed: 7, backoffLimit: 6 });
     const attempts = [10, 4].map((m, i) =>
-      pod(`migrate-${['k2j4x', 'p9d7w'][i]}`, { owner: j, phase: 'Failed', ready: false, restartPolicy: 'Never', statuses: [terminatedStatus(i === 1 ? 3 : 1, 'Error', ago(m * MIN), { name: 'task' })] }),
+      pod(`migrate-${['k2j4x', 'p9d7w'][i]}`, {
+        owner: j,
+        phase: 'Failed',
+        ready: false,
+        restartPolicy: 'Never',
+        statuses: [terminatedStatus(i === 1 ? 3 : 1, 'Error', ago(m * MIN), { name: 'task' })],
+      }),
     );
     const f = only(await findings([j, ...attempts], { analyzers: [jobAnalyzer] }));
     assert.equal(f.failureClass, 'JobFailed');
     assert.equal(f.reason, 'BackoffLimitExceeded');
-    assert.deepEqual([f.details.failedPods, f.details.backoffLimit, f.details.exitCode, f.details.lastFailedPod], [7, 6, 3, 'migrate-p9d7w']);
-    assert.match(f.summary, /Job has reached the specified backoff limit after 7 failed pod\(s\); last attempt exited with code 3/);
+    assert.deepEqual(
+      [f.details.failedPods, f.details.backoffLimit, f.details.exitCode, f.details.lastFailedPod],
+      [7, 6, 3, 'migrate-p9d7w'],
+    );
+    assert.match(
+      f.summary,
+      /Job has reached the specified backoff limit after 7 failed pod\(s\); last attempt exited with code 3/,
+    );
   });
 
   it('is silent on completed, suspended, running and superseded jobs', async () => {
@@ -173,7 +236,10 @@ describe('Job analyzer', () => {
     const suspended = job('later', { suspend: true });
     const running = job('now', { active: 1 });
     const fs = await findings([cron, superseded, stillFailing, done, suspended, running], { analyzers: [jobAnalyzer] });
-    assert.deepEqual(fs.map((f) => f.object.name), ['report-28910']);
+    assert.deepEqual(
+      fs.map((f) => f.object.name),
+      ['report-28910'],
+    );
   });
 });
 
@@ -185,7 +251,9 @@ describe('CronJob analyzer', () => {
   });
 
   it('reports an unknown time zone', async () => {
-    const f = only(await findings([cronJob('backup', { timeZone: 'Mars/Olympus_Mons' })], { analyzers: [cronJobAnalyzer] }));
+    const f = only(
+      await findings([cronJob('backup', { timeZone: 'Mars/Olympus_Mons' })], { analyzers: [cronJobAnalyzer] }),
+    );
     assert.equal(f.reason, 'InvalidTimeZone');
   });
 

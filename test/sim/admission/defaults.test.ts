@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultPullPolicy } from '../../../src/sim/admission/pod-defaults.js';
 import { defaultObject } from '../../../src/sim/admission/index.js';
+import { defaultPullPolicy } from '../../../src/sim/admission/pod-defaults.js';
 import type { KubeObject } from '../../../src/sim/objects.js';
 import { container, deployment, kindOf, pod, podWith, workload } from './helpers.js';
 
@@ -88,7 +88,11 @@ describe('Pod defaults', () => {
             env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
           }),
         ],
-        volumes: [{ name: 'cfg', configMap: { name: 'app' } }, { name: 'scratch' }, { name: 'host', hostPath: { path: '/var/log' } }],
+        volumes: [
+          { name: 'cfg', configMap: { name: 'app' } },
+          { name: 'scratch' },
+          { name: 'host', hostPath: { path: '/var/log' } },
+        ],
       }),
     );
     assert.equal(at(p, 'spec.containers.0.ports.0.protocol'), 'TCP');
@@ -120,7 +124,14 @@ describe('Pod defaults', () => {
   });
 
   it('keeps user tolerations and adds only the missing defaults', () => {
-    const p = defaulted(pod({ containers: [container()], tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 }] }));
+    const p = defaulted(
+      pod({
+        containers: [container()],
+        tolerations: [
+          { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 },
+        ],
+      }),
+    );
     assert.deepEqual(at(p, 'spec.tolerations'), [
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 },
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
@@ -130,7 +141,9 @@ describe('Pod defaults', () => {
   });
 
   it('gives critical priority classes their priority and keeps an explicit service account', () => {
-    const p = defaulted(pod({ containers: [container()], priorityClassName: 'system-cluster-critical', serviceAccountName: 'builder' }));
+    const p = defaulted(
+      pod({ containers: [container()], priorityClassName: 'system-cluster-critical', serviceAccountName: 'builder' }),
+    );
     assert.equal(at(p, 'spec.priority'), 2000000000);
     assert.equal(at(p, 'spec.serviceAccountName'), 'builder');
     assert.equal(at(p, 'spec.serviceAccount'), 'builder');
@@ -168,24 +181,44 @@ describe('workload defaults', () => {
   });
 
   it('StatefulSet: ordered pods, partitioned rolling update, retained claims', () => {
-    const sts = defaulted(workload('apps/v1', 'StatefulSet', { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1024Mi' } } } }] }));
+    const sts = defaulted(
+      workload('apps/v1', 'StatefulSet', {
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1024Mi' } } } },
+        ],
+      }),
+    );
     assert.equal(at(sts, 'spec.podManagementPolicy'), 'OrderedReady');
     assert.deepEqual(at(sts, 'spec.updateStrategy'), { type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
-    assert.deepEqual(at(sts, 'spec.persistentVolumeClaimRetentionPolicy'), { whenDeleted: 'Retain', whenScaled: 'Retain' });
+    assert.deepEqual(at(sts, 'spec.persistentVolumeClaimRetentionPolicy'), {
+      whenDeleted: 'Retain',
+      whenScaled: 'Retain',
+    });
     assert.equal(at(sts, 'spec.replicas'), 1);
     assert.equal(at(sts, 'spec.revisionHistoryLimit'), 10);
     assert.equal(at(sts, 'spec.serviceName'), '');
-    assert.deepEqual(at(sts, 'spec.volumeClaimTemplates.0.spec'), { resources: { requests: { storage: '1Gi' } }, volumeMode: 'Filesystem' });
+    assert.deepEqual(at(sts, 'spec.volumeClaimTemplates.0.spec'), {
+      resources: { requests: { storage: '1Gi' } },
+      volumeMode: 'Filesystem',
+    });
   });
 
   it('DaemonSet: rolling update one node at a time', () => {
     const ds = defaulted(workload('apps/v1', 'DaemonSet'));
-    assert.deepEqual(at(ds, 'spec.updateStrategy'), { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+    assert.deepEqual(at(ds, 'spec.updateStrategy'), {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
+    });
     assert.equal(at(ds, 'spec.revisionHistoryLimit'), 10);
   });
 
   it('Job: backoff, completions, mode, suspend and replacement policy', () => {
-    const job: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'default' }, spec: { template: { spec: { containers: [container()], restartPolicy: 'Never' } } } };
+    const job: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'default' },
+      spec: { template: { spec: { containers: [container()], restartPolicy: 'Never' } } },
+    };
     const j = defaulted(job);
     assert.equal(at(j, 'spec.backoffLimit'), 6);
     assert.equal(at(j, 'spec.completions'), 1);
@@ -200,15 +233,33 @@ describe('workload defaults', () => {
 
   it('Job: generates the controller-uid selector and labels once it has a uid', () => {
     const uid = '0f3e1f5e-8d4a-4c3b-9a71-2b6c5d4e3f21';
-    const j = defaulted({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'default', uid }, spec: { template: { spec: { containers: [container()], restartPolicy: 'Never' } } } });
-    const labels = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'migrate', 'controller-uid': uid, 'job-name': 'migrate' };
+    const j = defaulted({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'default', uid },
+      spec: { template: { spec: { containers: [container()], restartPolicy: 'Never' } } },
+    });
+    const labels = {
+      'batch.kubernetes.io/controller-uid': uid,
+      'batch.kubernetes.io/job-name': 'migrate',
+      'controller-uid': uid,
+      'job-name': 'migrate',
+    };
     assert.deepEqual(at(j, 'spec.selector'), { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } });
     assert.deepEqual(at(j, 'spec.template.metadata.labels'), labels);
     assert.deepEqual(at(j, 'metadata.labels'), labels);
   });
 
   it('CronJob: concurrency, suspend, history limits and the pod template only', () => {
-    const cj = defaulted({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'default' }, spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: { containers: [container()], restartPolicy: 'OnFailure' } } } } } });
+    const cj = defaulted({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly', namespace: 'default' },
+      spec: {
+        schedule: '@daily',
+        jobTemplate: { spec: { template: { spec: { containers: [container()], restartPolicy: 'OnFailure' } } } },
+      },
+    });
     assert.equal(at(cj, 'spec.concurrencyPolicy'), 'Allow');
     assert.equal(at(cj, 'spec.suspend'), false);
     assert.equal(at(cj, 'spec.successfulJobsHistoryLimit'), 3);
@@ -218,26 +269,43 @@ describe('workload defaults', () => {
   });
 
   it('HorizontalPodAutoscaler: one minimum replica and an 80% CPU target', () => {
-    const hpa = defaulted({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'default' }, spec: { maxReplicas: 5, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } });
+    const hpa = defaulted({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { maxReplicas: 5, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } },
+    });
     assert.equal(at(hpa, 'spec.minReplicas'), 1);
-    assert.deepEqual(at(hpa, 'spec.metrics'), [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]);
+    assert.deepEqual(at(hpa, 'spec.metrics'), [
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ]);
   });
 });
 
 describe('core and cluster defaults', () => {
-  const svc = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec });
+  const svc = (spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
+    spec,
+  });
 
   it('Service: ClusterIP, no affinity, TCP ports targeting themselves', () => {
-    assert.deepEqual(defaulted(svc({ selector: { app: 'web' }, ports: [{ port: 80 }, { port: 443, targetPort: 'https', protocol: 'TCP' }] })).spec, {
-      selector: { app: 'web' },
-      ports: [
-        { port: 80, protocol: 'TCP', targetPort: 80 },
-        { port: 443, targetPort: 'https', protocol: 'TCP' },
-      ],
-      sessionAffinity: 'None',
-      type: 'ClusterIP',
-      internalTrafficPolicy: 'Cluster',
-    });
+    assert.deepEqual(
+      defaulted(
+        svc({ selector: { app: 'web' }, ports: [{ port: 80 }, { port: 443, targetPort: 'https', protocol: 'TCP' }] }),
+      ).spec,
+      {
+        selector: { app: 'web' },
+        ports: [
+          { port: 80, protocol: 'TCP', targetPort: 80 },
+          { port: 443, targetPort: 'https', protocol: 'TCP' },
+        ],
+        sessionAffinity: 'None',
+        type: 'ClusterIP',
+        internalTrafficPolicy: 'Cluster',
+      },
+    );
   });
 
   it('Service: external traffic policy, load balancer node ports and ClientIP timeout', () => {
@@ -245,22 +313,41 @@ describe('core and cluster defaults', () => {
     assert.equal(at(lb, 'spec.externalTrafficPolicy'), 'Cluster');
     assert.equal(at(lb, 'spec.allocateLoadBalancerNodePorts'), true);
     assert.equal(at(lb, 'spec.sessionAffinityConfig.clientIP.timeoutSeconds'), 10800);
-    assert.equal(at(defaulted(svc({ type: 'ExternalName', externalName: 'x.example.com' })), 'spec.internalTrafficPolicy'), undefined);
+    assert.equal(
+      at(defaulted(svc({ type: 'ExternalName', externalName: 'x.example.com' })), 'spec.internalTrafficPolicy'),
+      undefined,
+    );
   });
 
   it('PersistentVolumeClaim and PersistentVolume: Filesystem, Pending, Retain', () => {
-    const pvc = defaulted({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10240Mi' } } } });
+    const pvc = defaulted({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data', namespace: 'default' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10240Mi' } } },
+    });
     assert.equal(at(pvc, 'spec.volumeMode'), 'Filesystem');
     assert.equal(at(pvc, 'spec.resources.requests.storage'), '10Gi');
     assert.deepEqual(pvc.status, { phase: 'Pending' });
-    const pv = defaulted({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv1' }, spec: { capacity: { storage: '5Gi' }, hostPath: { path: '/d' } } });
+    const pv = defaulted({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv1' },
+      spec: { capacity: { storage: '5Gi' }, hostPath: { path: '/d' } },
+    });
     assert.equal(at(pv, 'spec.persistentVolumeReclaimPolicy'), 'Retain');
     assert.equal(at(pv, 'spec.volumeMode'), 'Filesystem');
     assert.deepEqual(pv.status, { phase: 'Pending' });
   });
 
   it('Secret: Opaque, with stringData merged into data as base64', () => {
-    const s = defaulted({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, data: { a: 'YQ==', b: 'Yg==' }, stringData: { b: 'β', c: 'see' } });
+    const s = defaulted({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'default' },
+      data: { a: 'YQ==', b: 'Yg==' },
+      stringData: { b: 'β', c: 'see' },
+    });
     assert.equal(s.type, 'Opaque');
     assert.deepEqual(s.data, { a: 'YQ==', b: Buffer.from('β').toString('base64'), c: 'c2Vl' });
     assert.equal(s.stringData, undefined);
@@ -274,22 +361,59 @@ describe('core and cluster defaults', () => {
   });
 
   it('StorageClass, NetworkPolicy, RoleBinding, Endpoints and Node', () => {
-    const sc = defaulted({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'std' }, provisioner: 'sim' });
+    const sc = defaulted({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'std' },
+      provisioner: 'sim',
+    });
     assert.equal(sc.reclaimPolicy, 'Delete');
     assert.equal(sc.volumeBindingMode, 'Immediate');
-    const np = defaulted({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np', namespace: 'default' }, spec: { podSelector: {}, egress: [{ ports: [{ port: 53 }] }] } });
+    const np = defaulted({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'np', namespace: 'default' },
+      spec: { podSelector: {}, egress: [{ ports: [{ port: 53 }] }] },
+    });
     assert.deepEqual(at(np, 'spec.policyTypes'), ['Ingress', 'Egress']);
     assert.equal(at(np, 'spec.egress.0.ports.0.protocol'), 'TCP');
-    const rb = defaulted({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb', namespace: 'default' }, roleRef: { kind: 'Role', name: 'r', apiGroup: 'rbac.authorization.k8s.io' }, subjects: [{ kind: 'User', name: 'alice' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'default' }] });
-    assert.deepEqual(rb.subjects, [{ kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'default' }]);
-    const ep = defaulted({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] });
+    const rb = defaulted({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'rb', namespace: 'default' },
+      roleRef: { kind: 'Role', name: 'r', apiGroup: 'rbac.authorization.k8s.io' },
+      subjects: [
+        { kind: 'User', name: 'alice' },
+        { kind: 'ServiceAccount', name: 'sa', namespace: 'default' },
+      ],
+    });
+    assert.deepEqual(rb.subjects, [
+      { kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' },
+      { kind: 'ServiceAccount', name: 'sa', namespace: 'default' },
+    ]);
+    const ep = defaulted({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'web', namespace: 'default' },
+      subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }],
+    });
     assert.equal(at(ep, 'subsets.0.ports.0.protocol'), 'TCP');
-    const node = defaulted({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { capacity: { cpu: '4', memory: '8Gi' } } });
+    const node = defaulted({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n1' },
+      status: { capacity: { cpu: '4', memory: '8Gi' } },
+    });
     assert.deepEqual(at(node, 'status.allocatable'), { cpu: '4', memory: '8Gi' });
   });
 
   it('leaves kinds without defaults untouched', () => {
-    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { a: '1' } };
+    const cm: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'default' },
+      data: { a: '1' },
+    };
     assert.deepEqual(defaulted(cm), cm);
   });
 });

@@ -17,7 +17,10 @@ interface Status {
 describe('API errors are Status objects with the right code and reason', () => {
   const f = useSimulator({ controllers: false });
   const req = async (method: string, path: string, body?: string, contentType = 'application/json') => {
-    const res = await fetch(`${f.sim.url}${path}`, { method, ...(body !== undefined ? { body, headers: { 'Content-Type': contentType } } : {}) });
+    const res = await fetch(`${f.sim.url}${path}`, {
+      method,
+      ...(body !== undefined ? { body, headers: { 'Content-Type': contentType } } : {}),
+    });
     const text = await res.text();
     return { status: res.status, body: JSON.parse(text) as Status };
   };
@@ -29,7 +32,10 @@ describe('API errors are Status objects with the right code and reason', () => {
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+        },
       },
       ...over,
     });
@@ -69,11 +75,17 @@ describe('API errors are Status objects with the right code and reason', () => {
     assert.equal(m.status, 422);
     assert.match(m.body.message, /selector.*does not match template.*labels/);
 
-    const badName = await req('POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ metadata: { name: 'Bad_Name' } }));
+    const badName = await req(
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      JSON.stringify({ metadata: { name: 'Bad_Name' } }),
+    );
     assert.equal(badName.status, 422);
     assert.match(badName.body.message, /RFC 1123 subdomain/);
 
-    const quantity = JSON.parse(deployment()) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    const quantity = JSON.parse(deployment()) as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
     quantity.spec.template.spec.containers[0]!.resources = { limits: { memory: '100MB!' } };
     const q = await req('POST', '/apis/apps/v1/namespaces/default/deployments', JSON.stringify(quantity));
     assert.equal(q.status, 422);
@@ -146,8 +158,14 @@ describe('API errors are Status objects with the right code and reason', () => {
   });
 
   it('deleting a namespace removes its contents', async () => {
-    assert.equal((await req('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'doomed' } }))).status, 201);
-    assert.equal((await req('POST', '/api/v1/namespaces/doomed/configmaps', JSON.stringify({ metadata: { name: 'c' } }))).status, 201);
+    assert.equal(
+      (await req('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'doomed' } }))).status,
+      201,
+    );
+    assert.equal(
+      (await req('POST', '/api/v1/namespaces/doomed/configmaps', JSON.stringify({ metadata: { name: 'c' } }))).status,
+      201,
+    );
     const r = await f.kubectl.run(['delete', 'namespace', 'doomed']);
     assert.equal(r.code, 0, r.stderr);
     const gone = await req('GET', '/api/v1/namespaces/doomed/configmaps/c');

@@ -21,22 +21,41 @@ function prng(seed: number): () => number {
 const SENTINEL = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name: 'sentinel', labels: { app: 'sentinel' } },
+  metadata: { name: 'sentinel', namespace: 'guarded', labels: { app: 'sentinel' } },
   spec: {
     replicas: 2,
     selector: { matchLabels: { app: 'sentinel' } },
-    template: { metadata: { labels: { app: 'sentinel' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } },
+    template: {
+      metadata: { labels: { app: 'sentinel' } },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+    },
   },
 };
 
-function send(base: string, method: string, path: string, body: string | Buffer | undefined, contentType: string): Promise<{ status: number; body: string }> {
+function send(
+  base: string,
+  method: string,
+  path: string,
+  body: string | Buffer | undefined,
+  contentType: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, base);
-    const req = request(url, { method, headers: { 'Content-Type': contentType, ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      url,
+      {
+        method,
+        headers: {
+          'Content-Type': contentType,
+          ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     if (body !== undefined) req.write(body);
     req.end();
@@ -50,9 +69,23 @@ describe('the API server under a randomized barrage of malformed requests', () =
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 100000);
     const rand = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-    const created = await send(f.sim.url, 'POST', '/apis/apps/v1/namespaces/default/deployments', JSON.stringify(SENTINEL), 'application/json');
+    // The sentinel lives in its own namespace: random DELETEs on collections elsewhere are valid and must not reach it.
+    await send(
+      f.sim.url,
+      'POST',
+      '/api/v1/namespaces',
+      JSON.stringify({ metadata: { name: 'guarded' } }),
+      'application/json',
+    );
+    const created = await send(
+      f.sim.url,
+      'POST',
+      '/apis/apps/v1/namespaces/guarded/deployments',
+      JSON.stringify(SENTINEL),
+      'application/json',
+    );
     assert.equal(created.status, 201, created.body);
-    const before = JSON.stringify(f.sim.store.get(DEPLOYMENTS, 'default', 'sentinel'));
+    const before = JSON.stringify(f.sim.store.get(DEPLOYMENTS, 'guarded', 'sentinel'));
 
     const paths = [
       '/apis/apps/v1/namespaces/default/deployments',
@@ -91,8 +124,20 @@ describe('the API server under a randomized barrage of malformed requests', () =
       () => '12',
       () => JSON.stringify({ metadata: 'nope' }),
       () => JSON.stringify({ metadata: { name: 42 } }),
-      () => JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'fuzz' }, spec: { replicas: 'many' } }),
-      () => JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'fuzz' }, spec: { template: 7 } }),
+      () =>
+        JSON.stringify({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'fuzz' },
+          spec: { replicas: 'many' },
+        }),
+      () =>
+        JSON.stringify({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'fuzz' },
+          spec: { template: 7 },
+        }),
       () => JSON.stringify({ kind: 'Pod', metadata: { name: 'fuzz' }, spec: { containers: 'x' } }),
       () => JSON.stringify({ kind: 'Pod', metadata: { name: 'fuzz' }, spec: { containers: [{ name: 7, image: {} }] } }),
       () => JSON.stringify([{ op: 'remove', path: '/spec/nothing' }]),
@@ -108,7 +153,10 @@ describe('the API server under a randomized barrage of malformed requests', () =
       () => '{"a":'.repeat(2000),
     ];
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-    const sentinelPaths = ['/apis/apps/v1/namespaces/default/deployments/sentinel', '/apis/apps/v1/namespaces/default/deployments/sentinel/scale'];
+    const sentinelPaths = [
+      '/apis/apps/v1/namespaces/guarded/deployments/sentinel',
+      '/apis/apps/v1/namespaces/guarded/deployments/sentinel/scale',
+    ];
     const statuses = new Map<number, number>();
     const N = 2500;
     for (let i = 0; i < N; i++) {
@@ -120,17 +168,24 @@ describe('the API server under a randomized barrage of malformed requests', () =
       const ct = pick(contentTypes);
       const r = await send(f.sim.url, method, path, body, ct);
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-      assert.notEqual(r.status, 500, `seed ${seed}, request ${i}: ${method} ${path} [${ct}] ${String(body).slice(0, 200)} -> ${r.body}`);
+      assert.notEqual(
+        r.status,
+        500,
+        `seed ${seed}, request ${i}: ${method} ${path} [${ct}] ${String(body).slice(0, 200)} -> ${r.body}`,
+      );
       if (r.status >= 400 && !path.includes('watch=true')) {
         const status = JSON.parse(r.body) as { kind: string; code: number };
         assert.equal(status.kind, 'Status', `seed ${seed}: non-Status error body ${r.body.slice(0, 200)}`);
         assert.equal(status.code, r.status);
       }
     }
-    const after = JSON.stringify(f.sim.store.get(DEPLOYMENTS, 'default', 'sentinel'));
+    const after = JSON.stringify(f.sim.store.get(DEPLOYMENTS, 'guarded', 'sentinel'));
     // Only valid changes could have reached the sentinel; malformed ones must leave it byte-identical or validly changed.
     const original = JSON.parse(before) as { metadata: { uid: string; name: string } };
-    const parsed = JSON.parse(after) as { metadata: { uid: string; name: string }; spec: { replicas: unknown; template: { spec: { containers: { name: unknown; image: unknown }[] } } } };
+    const parsed = JSON.parse(after) as {
+      metadata: { uid: string; name: string };
+      spec: { replicas: unknown; template: { spec: { containers: { name: unknown; image: unknown }[] } } };
+    };
     assert.equal(parsed.metadata.uid, original.metadata.uid);
     assert.equal(parsed.metadata.name, 'sentinel');
     assert.equal(typeof parsed.spec.replicas, 'number');

@@ -46,14 +46,24 @@ describe('kubectl reads against the simulator', () => {
   });
 
   it('shows pod STATUS, READY and RESTARTS the way kube-apiserver computes them, with -o wide columns', async () => {
-    let r = await f.kubectl.run(['apply', '-f', '-'], { stdin: pod('crashy', 'default', { app: 'crashy', tier: 'back' }) });
+    let r = await f.kubectl.run(['apply', '-f', '-'], {
+      stdin: pod('crashy', 'default', { app: 'crashy', tier: 'back' }),
+    });
     assert.equal(r.code, 0, r.stderr);
     f.sim.store.modify(
       PODS,
       'default',
       'crashy',
+      (p: KubeObject) => void (p.spec = { ...(p.spec as object), nodeName: 'sim-node-2' }),
+      {
+        subresource: 'binding',
+      },
+    );
+    f.sim.store.modify(
+      PODS,
+      'default',
+      'crashy',
       (p: KubeObject) => {
-        p.spec = { ...(p.spec as object), nodeName: 'sim-node-2' };
         p.status = {
           phase: 'Running',
           podIP: '10.244.2.7',
@@ -97,7 +107,12 @@ describe('kubectl reads against the simulator', () => {
     assert.match(yaml.stdout, /^kind: Pod$/m);
     assert.match(yaml.stdout, /image: nginx:1\.27/);
 
-    const jp = await f.kubectl.run(['get', 'pods', '-o', 'jsonpath={.items[?(@.metadata.labels.tier=="web")].metadata.name}']);
+    const jp = await f.kubectl.run([
+      'get',
+      'pods',
+      '-o',
+      'jsonpath={.items[?(@.metadata.labels.tier=="web")].metadata.name}',
+    ]);
     assert.equal(jp.stdout.trim(), 'front-1');
     const sel = await f.kubectl.run(['get', 'pods', '-l', 'app=front,tier in (web,api)', '-o', 'name']);
     assert.equal(sel.stdout.trim(), 'pod/front-1');
@@ -112,10 +127,14 @@ describe('kubectl reads against the simulator', () => {
   });
 
   it('pages long lists with limit/continue', async () => {
-    for (let i = 0; i < 7; i++) await f.kubectl.run(['apply', '-f', '-'], { stdin: pod(`page-${i}`, 'team-b', { page: 'yes' }) });
+    for (let i = 0; i < 7; i++)
+      await f.kubectl.run(['apply', '-f', '-'], { stdin: pod(`page-${i}`, 'team-b', { page: 'yes' }) });
     const r = await f.kubectl.run(['get', 'pods', '-n', 'team-b', '-l', 'page=yes', '--chunk-size', '3', '-o', 'name']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n'), Array.from({ length: 7 }, (_, i) => `pod/page-${i}`));
+    assert.deepEqual(
+      r.stdout.trim().split('\n'),
+      Array.from({ length: 7 }, (_, i) => `pod/page-${i}`),
+    );
   });
 
   it('describes a pod with its events attributed by uid, and a deployment', async () => {

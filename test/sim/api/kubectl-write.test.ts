@@ -49,7 +49,8 @@ describe('kubectl writes against the simulator', () => {
   });
 
   it('applies server-side, creating and then merging by field manager', async () => {
-    const cm = (v: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa' }, data: { mode: v } });
+    const cm = (v: string) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa' }, data: { mode: v } });
     let r = await f.kubectl.run(['apply', '--server-side', '-f', '-'], { stdin: cm('a') });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'configmap/ssa serverside-applied');
@@ -60,10 +61,24 @@ describe('kubectl writes against the simulator', () => {
   });
 
   it('patches with json, merge and strategic patches', async () => {
-    let r = await f.kubectl.run(['patch', 'deployment', 'web', '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3}]']);
+    let r = await f.kubectl.run([
+      'patch',
+      'deployment',
+      'web',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/replicas","value":3}]',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(spec(f.sim.store.get(DEPLOYMENTS, 'default', 'web')).replicas, 3);
-    r = await f.kubectl.run(['patch', 'deployment', 'web', '--type=merge', '-p', '{"metadata":{"labels":{"team":"blue"}}}']);
+    r = await f.kubectl.run([
+      'patch',
+      'deployment',
+      'web',
+      '--type=merge',
+      '-p',
+      '{"metadata":{"labels":{"team":"blue"}}}',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(f.sim.store.get(DEPLOYMENTS, 'default', 'web')!.metadata.labels?.team, 'blue');
     r = await f.kubectl.run([
@@ -87,7 +102,16 @@ describe('kubectl writes against the simulator', () => {
     r = await f.kubectl.run(['set', 'image', 'deployment/web', 'app=nginx:1.29']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(container(f.sim.store.get(DEPLOYMENTS, 'default', 'web')).image, 'nginx:1.29');
-    r = await f.kubectl.run(['set', 'resources', 'deployment', 'web', '-c', 'app', '--limits=memory=512Mi', '--requests=cpu=100m']);
+    r = await f.kubectl.run([
+      'set',
+      'resources',
+      'deployment',
+      'web',
+      '-c',
+      'app',
+      '--limits=memory=512Mi',
+      '--requests=cpu=100m',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(container(f.sim.store.get(DEPLOYMENTS, 'default', 'web')).resources, {
       limits: { memory: '512Mi' },
@@ -103,7 +127,12 @@ describe('kubectl writes against the simulator', () => {
   });
 
   it('creates with create -f, refuses a duplicate with AlreadyExists', async () => {
-    const p = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const p = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'solo' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
     let r = await f.kubectl.run(['create', '-f', '-'], { stdin: p });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'pod/solo created');
@@ -121,7 +150,9 @@ describe('kubectl writes against the simulator', () => {
         name: 'web-child',
         namespace: 'default',
         labels: { app: 'web' },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: owner.metadata.uid!, controller: true }],
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: owner.metadata.uid!, controller: true },
+        ],
       },
       spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
     } as KubeObject);

@@ -33,7 +33,9 @@ describe('watches', () => {
     } as KubeObject);
     const waiting = f.kubectl.run(['wait', '--for=jsonpath={.status.phase}=Running', 'pod/waiter', '--timeout=20s']);
     await new Promise((r) => setTimeout(r, 300));
-    f.sim.store.modify(PODS, 'default', 'waiter', (p) => void (p.status = { phase: 'Running' }), { subresource: 'status' });
+    f.sim.store.modify(PODS, 'default', 'waiter', (p) => void (p.status = { phase: 'Running' }), {
+      subresource: 'status',
+    });
     const r = await waiting;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /pod\/waiter condition met/);
@@ -61,7 +63,9 @@ describe('watches', () => {
     f.sim.dropWatches();
     f.sim.store.compactHistory();
     for (let i = 0; i < 60; i++) f.sim.store.create(CONFIGMAPS, cm(`filler-${i}`));
-    f.sim.store.modify(PODS, 'default', 'expiring', (p) => void (p.status = { phase: 'Running' }), { subresource: 'status' });
+    f.sim.store.modify(PODS, 'default', 'expiring', (p) => void (p.status = { phase: 'Running' }), {
+      subresource: 'status',
+    });
     const r = await waiting;
     assert.equal(r.code, 0, r.stderr);
   });
@@ -117,7 +121,9 @@ describe('@kubernetes/client-node against the simulator', () => {
   it('an informer keeps its cache right across a 410 relist', async () => {
     const kc = client();
     const api = kc.makeApiClient(k8s.CoreV1Api);
-    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/default/configmaps', () => api.listNamespacedConfigMap({ namespace: 'default' }));
+    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/default/configmaps', () =>
+      api.listNamespacedConfigMap({ namespace: 'default' }),
+    );
     await informer.start();
     f.sim.store.create(CONFIGMAPS, cm('inf-1'));
     await eventually(() => informer.list().some((c) => c.metadata?.name === 'inf-1'), 10_000, 'inf-1 in cache');

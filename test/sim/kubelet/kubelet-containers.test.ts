@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { fakeRuntime } from './kubelet-fake-runtime.js';
-import { type Cluster, PODS, byPlural, condition, containerStatus, phase, podManifest, startCluster } from './kubelet-harness.js';
+import {
+  byPlural,
+  type Cluster,
+  condition,
+  containerStatus,
+  PODS,
+  phase,
+  podManifest,
+  startCluster,
+} from './kubelet-harness.js';
 
 let cluster: Cluster;
 afterEach(() => cluster?.stop());
@@ -26,7 +35,13 @@ describe('kubelet: starting containers', () => {
     assert.equal(cs.started, true);
     assert.deepEqual(cs.lastState, {});
     const types = (status.conditions as { type: string; status: string }[]).map((c) => `${c.type}=${c.status}`);
-    assert.deepEqual(types, ['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True']);
+    assert.deepEqual(types, [
+      'PodReadyToStartContainers=True',
+      'Initialized=True',
+      'Ready=True',
+      'ContainersReady=True',
+      'PodScheduled=True',
+    ]);
     const messages = cluster.events('web').map((e) => `${e.reason}: ${e.message}`);
     const node = (pod.spec as { nodeName: string }).nodeName;
     assert.deepEqual(messages, [
@@ -39,7 +54,11 @@ describe('kubelet: starting containers', () => {
     // The image is now on that node: a second pod there does not pull again.
     cluster.create('pods', podManifest('web2', { image: 'nginx:1.27' }, { nodeName: node }));
     await cluster.waitFor('web2 running', () => phase(cluster.pod('web2')) === 'Running');
-    assert.ok(cluster.events('web2').some((e) => e.reason === 'Pulled' && e.message === 'Container image "nginx:1.27" already present on machine'));
+    assert.ok(
+      cluster
+        .events('web2')
+        .some((e) => e.reason === 'Pulled' && e.message === 'Container image "nginx:1.27" already present on machine'),
+    );
   });
 
   it('backs off a tag that does not exist: ErrImagePull, then ImagePullBackOff with doubling delays, until the image is fixed', async () => {
@@ -58,10 +77,18 @@ describe('kubelet: starting containers', () => {
     cluster.create('pods', podManifest('bad', { image: 'nginx:1.99' }));
     await cluster.waitFor('4 pull attempts', () => attempts.length >= 4, 15_000);
     unsubscribe();
-    assert.deepEqual(reasons.slice(0, 6), ['ContainerCreating', 'ErrImagePull', 'ImagePullBackOff', 'ErrImagePull', 'ImagePullBackOff', 'ErrImagePull']);
+    assert.deepEqual(reasons.slice(0, 6), [
+      'ContainerCreating',
+      'ErrImagePull',
+      'ImagePullBackOff',
+      'ErrImagePull',
+      'ImagePullBackOff',
+      'ErrImagePull',
+    ]);
     const gaps = attempts.slice(1).map((t, i) => (t - attempts[i]!) / 1000);
     // 10s, 20s, 40s on the simulated clock (a tick of slack for the timers).
-    for (const [i, want] of [10, 20, 40].entries()) assert.ok(Math.abs(gaps[i]! - want) < 3, `gap ${i} was ${gaps[i]}s, want ${want}s`);
+    for (const [i, want] of [10, 20, 40].entries())
+      assert.ok(Math.abs(gaps[i]! - want) < 3, `gap ${i} was ${gaps[i]}s, want ${want}s`);
 
     const waiting = containerStatus(cluster.pod('bad'))?.state.waiting;
     assert.ok(waiting?.reason === 'ErrImagePull' || waiting?.reason === 'ImagePullBackOff');
@@ -91,12 +118,25 @@ describe('kubelet: starting containers', () => {
     cluster = startCluster({ runtime: fakeRuntime });
     cluster.create('pods', podManifest('never', { image: 'nginx:1.27', imagePullPolicy: 'Never' }));
     cluster.create('pods', podManifest('invalid', { image: 'nginx 1.27' }));
-    const never = await cluster.waitFor('never waiting', () => containerStatus(cluster.pod('never'))?.state.waiting?.message && containerStatus(cluster.pod('never')));
-    assert.deepEqual(never.state.waiting, { reason: 'ErrImageNeverPull', message: 'Container image "nginx:1.27" is not present with pull policy of Never' });
-    const invalid = await cluster.waitFor('invalid waiting', () => containerStatus(cluster.pod('invalid'))?.state.waiting?.message && containerStatus(cluster.pod('invalid')));
+    const waitingStatus = (name: string) => () => {
+      const cs = containerStatus(cluster.pod(name));
+      return cs?.state.waiting?.message ? cs : undefined;
+    };
+    const never = await cluster.waitFor('never waiting', waitingStatus('never'));
+    assert.deepEqual(never.state.waiting, {
+      reason: 'ErrImageNeverPull',
+      message: 'Container image "nginx:1.27" is not present with pull policy of Never',
+    });
+    const invalid = await cluster.waitFor('invalid waiting', waitingStatus('invalid'));
     assert.equal(invalid.state.waiting?.reason, 'InvalidImageName');
     assert.ok(!cluster.events('invalid').some((e) => e.reason === 'Pulling'));
-    assert.ok(cluster.events('invalid').some((e) => e.reason === 'InspectFailed' && e.message.startsWith('Failed to apply default image tag "nginx 1.27"')));
+    assert.ok(
+      cluster
+        .events('invalid')
+        .some(
+          (e) => e.reason === 'InspectFailed' && e.message.startsWith('Failed to apply default image tag "nginx 1.27"'),
+        ),
+    );
   });
 });
 
@@ -106,10 +146,17 @@ describe('kubelet: crash loops and OOM kills', () => {
     cluster.create('pods', podManifest('crash', { image: 'busybox:1.36', command: ['crash', 'boom', '3', '500'] }));
     const messages: string[] = [];
     const unsubscribe = cluster.store.subscribe((e) => {
-      const w = e.resource === PODS && e.object.metadata.name === 'crash' ? containerStatus(e.object)?.state.waiting : undefined;
+      const w =
+        e.resource === PODS && e.object.metadata.name === 'crash'
+          ? containerStatus(e.object)?.state.waiting
+          : undefined;
       if (w?.reason === 'CrashLoopBackOff' && w.message && messages.at(-1) !== w.message) messages.push(w.message);
     });
-    await cluster.waitFor('restartCount 3', () => (containerStatus(cluster.pod('crash'))?.restartCount ?? 0) >= 3, 15_000);
+    await cluster.waitFor(
+      'restartCount 3',
+      () => (containerStatus(cluster.pod('crash'))?.restartCount ?? 0) >= 3,
+      15_000,
+    );
     unsubscribe();
     const uid = uidOf(cluster, 'crash');
     assert.deepEqual(messages.slice(0, 2), [
@@ -121,9 +168,15 @@ describe('kubelet: crash loops and OOM kills', () => {
     assert.equal(cs.lastState.terminated?.exitCode, 3);
     assert.equal(phase(cluster.pod('crash')), 'Running');
     const backoff = cluster.events('crash').find((e) => e.reason === 'BackOff');
-    assert.deepEqual(backoff && [backoff.type, backoff.message], ['Warning', `Back-off restarting failed container app in pod crash_default(${uid})`]);
+    assert.deepEqual(backoff && [backoff.type, backoff.message], [
+      'Warning',
+      `Back-off restarting failed container app in pod crash_default(${uid})`,
+    ]);
     assert.ok((cluster.events('crash').find((e) => e.reason === 'Started')?.count ?? 0) >= 4);
-    assert.deepEqual(cluster.logs.read('default', 'crash', 'app', true)?.map((l) => l.text), ['boom']);
+    assert.deepEqual(
+      cluster.logs.read('default', 'crash', 'app', true)?.map((l) => l.text),
+      ['boom'],
+    );
     assert.equal(cluster.logs.hasPrevious('default', 'crash', 'app'), true);
   });
 
@@ -131,9 +184,17 @@ describe('kubelet: crash loops and OOM kills', () => {
     cluster = startCluster({ runtime: fakeRuntime, speed: 200 });
     cluster.create(
       'pods',
-      podManifest('memory-hog', { image: 'app:1.0', command: ['hog', String(200 * 1024 * 1024), '1000'], resources: { limits: { memory: '100Mi' } } }),
+      podManifest('memory-hog', {
+        image: 'app:1.0',
+        command: ['hog', String(200 * 1024 * 1024), '1000'],
+        resources: { limits: { memory: '100Mi' } },
+      }),
     );
-    await cluster.waitFor('restartCount 2', () => (containerStatus(cluster.pod('memory-hog'))?.restartCount ?? 0) >= 2, 15_000);
+    await cluster.waitFor(
+      'restartCount 2',
+      () => (containerStatus(cluster.pod('memory-hog'))?.restartCount ?? 0) >= 2,
+      15_000,
+    );
     const cs = containerStatus(cluster.pod('memory-hog'))!;
     assert.deepEqual([cs.lastState.terminated?.reason, cs.lastState.terminated?.exitCode], ['OOMKilled', 137]);
     const started = Date.parse(cs.lastState.terminated!.startedAt);
@@ -145,16 +206,35 @@ describe('kubelet: crash loops and OOM kills', () => {
     assert.ok(oom);
     assert.equal(oom.type, 'Warning');
     assert.equal(oom.source, 'kernel-monitor');
-    assert.match(oom.message, /^Memory cgroup out of memory: Killed process \d+ \(hog\) total-vm:\d+kB, anon-rss:\d+kB, file-rss:\d+kB, shmem-rss:0kB, UID:0 pgtables:\d+kB oom_score_adj:\d+$/);
+    assert.match(
+      oom.message,
+      /^Memory cgroup out of memory: Killed process \d+ \(hog\) total-vm:\d+kB, anon-rss:\d+kB, file-rss:\d+kB, shmem-rss:0kB, UID:0 pgtables:\d+kB oom_score_adj:\d+$/,
+    );
   });
 
   it('applies restartPolicy: Never fails the pod, OnFailure finishes it on success', async () => {
     cluster = startCluster({ runtime: fakeRuntime });
-    cluster.create('pods', podManifest('once', { image: 'busybox:1.36', command: ['crash', 'bye', '2', '300'] }, { restartPolicy: 'Never' }));
-    cluster.create('pods', podManifest('job', { image: 'busybox:1.36', command: ['crash', 'done', '0', '300'] }, { restartPolicy: 'OnFailure' }));
+    cluster.create(
+      'pods',
+      podManifest('once', { image: 'busybox:1.36', command: ['crash', 'bye', '2', '300'] }, { restartPolicy: 'Never' }),
+    );
+    cluster.create(
+      'pods',
+      podManifest(
+        'job',
+        { image: 'busybox:1.36', command: ['crash', 'done', '0', '300'] },
+        { restartPolicy: 'OnFailure' },
+      ),
+    );
     await cluster.waitFor('once failed', () => phase(cluster.pod('once')) === 'Failed');
     await cluster.waitFor('job succeeded', () => phase(cluster.pod('job')) === 'Succeeded');
-    assert.deepEqual(containerStatus(cluster.pod('once'))?.state.terminated && [containerStatus(cluster.pod('once'))?.state.terminated?.reason, containerStatus(cluster.pod('once'))?.restartCount], ['Error', 0]);
+    assert.deepEqual(
+      containerStatus(cluster.pod('once'))?.state.terminated && [
+        containerStatus(cluster.pod('once'))?.state.terminated?.reason,
+        containerStatus(cluster.pod('once'))?.restartCount,
+      ],
+      ['Error', 0],
+    );
     assert.equal(containerStatus(cluster.pod('job'))?.state.terminated?.reason, 'Completed');
     const ready = condition(cluster.pod('job'), 'Ready');
     assert.deepEqual([ready?.status, ready?.reason], ['False', 'PodCompleted']);
@@ -167,27 +247,58 @@ describe('kubelet: config and volumes', () => {
 
   it('reports CreateContainerConfigError for a missing ConfigMap and key, and starts once the key exists', async () => {
     cluster = startCluster({ runtime: fakeRuntime });
-    cluster.create('pods', podManifest('cfg', { image: 'app:1.0', command: ['env', 'DB_HOST', 'MODE'], env: [envFromConfig, { name: 'MODE', value: 'x-$(DB_HOST)' }] }));
+    cluster.create(
+      'pods',
+      podManifest('cfg', {
+        image: 'app:1.0',
+        command: ['env', 'DB_HOST', 'MODE'],
+        env: [envFromConfig, { name: 'MODE', value: 'x-$(DB_HOST)' }],
+      }),
+    );
     const waiting = () => containerStatus(cluster.pod('cfg'))?.state.waiting;
     await cluster.waitFor('config error', () => waiting()?.reason === 'CreateContainerConfigError');
     assert.equal(waiting()?.message, 'configmap "app-config" not found');
-    assert.ok(cluster.events('cfg').some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message === 'Error: configmap "app-config" not found'));
+    assert.ok(
+      cluster
+        .events('cfg')
+        .some(
+          (e) =>
+            e.type === 'Warning' && e.reason === 'Failed' && e.message === 'Error: configmap "app-config" not found',
+        ),
+    );
     assert.equal(phase(cluster.pod('cfg')), 'Pending');
 
-    cluster.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config' }, data: { OTHER: '1' } });
-    await cluster.waitFor('missing key', () => waiting()?.message === "couldn't find key DB_HOST in ConfigMap default/app-config");
+    cluster.create('configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'app-config' },
+      data: { OTHER: '1' },
+    });
+    await cluster.waitFor(
+      'missing key',
+      () => waiting()?.message === "couldn't find key DB_HOST in ConfigMap default/app-config",
+    );
 
     cluster.store.modify(byPlural('configmaps'), 'default', 'app-config', (cm) => {
       cm.data = { DB_HOST: 'db.prod' };
     });
     await cluster.waitFor('cfg running', () => phase(cluster.pod('cfg')) === 'Running', 3_000);
     await cluster.waitFor('env logged', () => (cluster.logs.read('default', 'cfg', 'app', false)?.length ?? 0) >= 2);
-    assert.deepEqual(cluster.logs.read('default', 'cfg', 'app', false)?.map((l) => l.text), ['DB_HOST=db.prod', 'MODE=x-db.prod']);
+    assert.deepEqual(
+      cluster.logs.read('default', 'cfg', 'app', false)?.map((l) => l.text),
+      ['DB_HOST=db.prod', 'MODE=x-db.prod'],
+    );
   });
 
   it('uses kubelet wording for missing Secrets and keys, and honours optional references', async () => {
     cluster = startCluster({ runtime: fakeRuntime });
-    cluster.create('pods', podManifest('sec', { image: 'app:1.0', env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }));
+    cluster.create(
+      'pods',
+      podManifest('sec', {
+        image: 'app:1.0',
+        env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+      }),
+    );
     cluster.create(
       'pods',
       podManifest('opt', {
@@ -203,8 +314,16 @@ describe('kubelet: config and volumes', () => {
     const waiting = () => containerStatus(cluster.pod('sec'))?.state.waiting;
     await cluster.waitFor('secret error', () => waiting()?.message === 'secret "db" not found');
     await cluster.waitFor('opt running', () => phase(cluster.pod('opt')) === 'Running');
-    cluster.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { user: Buffer.from('u').toString('base64') } });
-    await cluster.waitFor('secret key error', () => waiting()?.message === "couldn't find key password in Secret default/db");
+    cluster.create('secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db' },
+      data: { user: Buffer.from('u').toString('base64') },
+    });
+    await cluster.waitFor(
+      'secret key error',
+      () => waiting()?.message === "couldn't find key password in Secret default/db",
+    );
     cluster.store.modify(byPlural('secrets'), 'default', 'db', (s) => {
       s.data = { password: Buffer.from('hunter2').toString('base64') };
     });
@@ -217,37 +336,73 @@ describe('kubelet: config and volumes', () => {
       'pods',
       podManifest(
         'mount',
-        { image: 'app:1.0', command: ['cat', '/etc/app/settings.conf'], volumeMounts: [{ name: 'cfg', mountPath: '/etc/app' }] },
+        {
+          image: 'app:1.0',
+          command: ['cat', '/etc/app/settings.conf'],
+          volumeMounts: [{ name: 'cfg', mountPath: '/etc/app' }],
+        },
         { volumes: [{ name: 'cfg', configMap: { name: 'web-config' } }] },
       ),
     );
-    const failedMount = await cluster.waitFor('FailedMount', () => cluster.events('mount').find((e) => e.reason === 'FailedMount'));
+    const failedMount = await cluster.waitFor('FailedMount', () =>
+      cluster.events('mount').find((e) => e.reason === 'FailedMount'),
+    );
     assert.equal(failedMount.message, 'MountVolume.SetUp failed for volume "cfg" : configmap "web-config" not found');
     assert.equal(failedMount.type, 'Warning');
     assert.equal(containerStatus(cluster.pod('mount'))?.state.waiting?.reason, 'ContainerCreating');
     assert.equal(condition(cluster.pod('mount'), 'PodReadyToStartContainers')?.status, 'False');
 
-    cluster.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { 'settings.conf': 'port=8080\nmode=fast' } });
+    cluster.create('configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-config' },
+      data: { 'settings.conf': 'port=8080\nmode=fast' },
+    });
     await cluster.waitFor('mount running', () => phase(cluster.pod('mount')) === 'Running', 3_000);
     await cluster.waitFor('file logged', () => (cluster.logs.read('default', 'mount', 'app', false)?.length ?? 0) >= 2);
-    assert.deepEqual(cluster.logs.read('default', 'mount', 'app', false)?.map((l) => l.text), ['port=8080', 'mode=fast']);
+    assert.deepEqual(
+      cluster.logs.read('default', 'mount', 'app', false)?.map((l) => l.text),
+      ['port=8080', 'mode=fast'],
+    );
   });
 
   it('fails a mount on a missing key of an items list, and mounts downward API files', async () => {
     cluster = startCluster({ runtime: fakeRuntime });
-    cluster.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'partial' }, data: { a: '1' } });
+    cluster.create('configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'partial' },
+      data: { a: '1' },
+    });
     cluster.create(
       'pods',
-      podManifest('items', { image: 'app:1.0' }, { volumes: [{ name: 'cfg', configMap: { name: 'partial', items: [{ key: 'b', path: 'b.txt' }] } }] }),
+      podManifest(
+        'items',
+        { image: 'app:1.0' },
+        { volumes: [{ name: 'cfg', configMap: { name: 'partial', items: [{ key: 'b', path: 'b.txt' }] } }] },
+      ),
     );
-    const ev = await cluster.waitFor('FailedMount', () => cluster.events('items').find((e) => e.reason === 'FailedMount'));
-    assert.equal(ev.message, 'MountVolume.SetUp failed for volume "cfg" : configmap references non-existent config key: b');
+    const ev = await cluster.waitFor('FailedMount', () =>
+      cluster.events('items').find((e) => e.reason === 'FailedMount'),
+    );
+    assert.equal(
+      ev.message,
+      'MountVolume.SetUp failed for volume "cfg" : configmap references non-existent config key: b',
+    );
     cluster.create(
       'pods',
       podManifest(
         'downward',
-        { image: 'app:1.0', command: ['cat', '/etc/podinfo/labels'], volumeMounts: [{ name: 'info', mountPath: '/etc/podinfo' }] },
-        { volumes: [{ name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }] },
+        {
+          image: 'app:1.0',
+          command: ['cat', '/etc/podinfo/labels'],
+          volumeMounts: [{ name: 'info', mountPath: '/etc/podinfo' }],
+        },
+        {
+          volumes: [
+            { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+          ],
+        },
       ),
     );
     await cluster.waitFor('labels logged', () => cluster.logs.read('default', 'downward', 'app', false)?.[0]);

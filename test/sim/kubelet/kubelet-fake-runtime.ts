@@ -37,10 +37,16 @@ const CATALOGUE: Record<string, ImageInfo> = {
 };
 
 export function fakePull(ref: string, secrets: readonly string[]): PullResult {
-  if (ref.includes(' ')) return { ok: false, reason: 'InvalidImageName', message: `Failed to apply default image tag "${ref}": couldn't parse image name "${ref}": invalid reference format` };
+  if (ref.includes(' '))
+    return {
+      ok: false,
+      reason: 'InvalidImageName',
+      message: `Failed to apply default image tag "${ref}": couldn't parse image name "${ref}": invalid reference format`,
+    };
   const hit = CATALOGUE[ref];
   if (hit) return { ok: true, image: hit };
-  if (ref.startsWith('private.example.com/') && secrets.length > 0) return { ok: true, image: image('app:1.0', 'generic', [], 30_000_000) };
+  if (ref.startsWith('private.example.com/') && secrets.length > 0)
+    return { ok: true, image: image('app:1.0', 'generic', [], 30_000_000) };
   const full = `docker.io/library/${ref}`;
   return {
     ok: false,
@@ -60,11 +66,17 @@ export function fakeProgram(input: ContainerInput): RunningProgram {
     script.push({ type: 'log', stream: 'stdout', line: argv[1] ?? 'boom', atMs: 100 });
     script.push({ type: 'exit', code: Number(argv[2] ?? 1), atMs: Number(argv[3] ?? 500) });
   } else if (cmd === 'env') {
-    for (const name of argv.slice(1)) script.push({ type: 'log', stream: 'stdout', line: `${name}=${input.env[name] ?? ''}`, atMs: 10 });
+    for (const name of argv.slice(1))
+      script.push({ type: 'log', stream: 'stdout', line: `${name}=${input.env[name] ?? ''}`, atMs: 10 });
   } else if (cmd === 'cat') {
     const content = input.files[argv[1] ?? ''];
     if (content === undefined) {
-      script.push({ type: 'log', stream: 'stderr', line: `cat: can't open '${argv[1]}': No such file or directory`, atMs: 10 });
+      script.push({
+        type: 'log',
+        stream: 'stderr',
+        line: `cat: can't open '${argv[1]}': No such file or directory`,
+        atMs: 10,
+      });
       script.push({ type: 'exit', code: 1, atMs: 20 });
     } else for (const line of content.split('\n')) script.push({ type: 'log', stream: 'stdout', line, atMs: 10 });
   }
@@ -95,7 +107,12 @@ export function fakeProgram(input: ContainerInput): RunningProgram {
     httpGet(port, path) {
       if (!alive() || !ports.includes(port)) return { refused: true };
       if (nginx) {
-        pending.push({ type: 'log', stream: 'stdout', line: `"GET ${path} HTTP/1.1" ${path === '/' ? 200 : 404}`, atMs: at });
+        pending.push({
+          type: 'log',
+          stream: 'stdout',
+          line: `"GET ${path} HTTP/1.1" ${path === '/' ? 200 : 404}`,
+          atMs: at,
+        });
         return { status: path === '/' ? 200 : 404 };
       }
       return { status: 200 };
@@ -105,8 +122,13 @@ export function fakeProgram(input: ContainerInput): RunningProgram {
     },
     exec(command) {
       if (command[0] === 'true') return { exitCode: 0, output: '', durationMs: 5 };
-      if (command[0] === 'cat' && input.files[command[1] ?? ''] !== undefined) return { exitCode: 0, output: input.files[command[1] ?? ''] ?? '', durationMs: 5 };
-      return { exitCode: 1, output: `cat: can't open '${command[1] ?? ''}': No such file or directory\n`, durationMs: 5 };
+      if (command[0] === 'cat' && input.files[command[1] ?? ''] !== undefined)
+        return { exitCode: 0, output: input.files[command[1] ?? ''] ?? '', durationMs: 5 };
+      return {
+        exitCode: 1,
+        output: `cat: can't open '${command[1] ?? ''}': No such file or directory\n`,
+        durationMs: 5,
+      };
     },
   };
 }

@@ -1,7 +1,7 @@
 // An in-process simulated cluster for scheduler/kubelet tests: store, fast clock, event recorder and the node
 // controllers, with nodes seeded like the simulator's, plus small helpers to create objects and wait.
 
-import { type SimClock, createClock } from '../../../src/sim/clock.js';
+import { createClock, type SimClock } from '../../../src/sim/clock.js';
 import { type RunningControllers, runControllers } from '../../../src/sim/controllers/controller.js';
 import { createEventRecorder } from '../../../src/sim/controllers/event-recorder.js';
 import type { ContainerRuntime } from '../../../src/sim/kubelet/container-runtime.js';
@@ -11,7 +11,8 @@ import { RESOURCES } from '../../../src/sim/resources.js';
 import { LogStore } from '../../../src/sim/store/log-store.js';
 import { ObjectStore } from '../../../src/sim/store/object-store.js';
 
-export const byPlural = (plural: string, group = '') => RESOURCES.find((r) => r.plural === plural && r.group === group)!;
+export const byPlural = (plural: string, group = '') =>
+  RESOURCES.find((r) => r.plural === plural && r.group === group)!;
 export const PODS = byPlural('pods');
 export const NODES = byPlural('nodes');
 export const EVENTS = byPlural('events');
@@ -23,7 +24,10 @@ export interface Cluster {
   readonly controllers: RunningControllers;
   create(plural: string, obj: Record<string, unknown>, group?: string): KubeObject;
   pod(name: string, namespace?: string): KubeObject | undefined;
-  events(name: string, namespace?: string): { reason: string; message: string; type: string; count: number; source: string }[];
+  events(
+    name: string,
+    namespace?: string,
+  ): { reason: string; message: string; type: string; count: number; source: string }[];
   waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   stop(): void;
 }
@@ -41,15 +45,33 @@ export function nodeObject(seed: NodeSeed, i: number): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: seed.name, labels: { 'kubernetes.io/hostname': seed.name, 'kubernetes.io/os': 'linux', ...seed.labels } },
+    metadata: {
+      name: seed.name,
+      labels: { 'kubernetes.io/hostname': seed.name, 'kubernetes.io/os': 'linux', ...seed.labels },
+    },
     spec: { podCIDR: `10.244.${i}.0/24`, ...(seed.taints ? { taints: seed.taints } : {}) },
     status: {
       capacity: { cpu: seed.cpu ?? '4', memory: seed.memory ?? '16Gi', pods: seed.pods ?? '110' },
       allocatable: { cpu: seed.cpu ?? '4', memory: seed.memory ?? '16Gi', pods: seed.pods ?? '110' },
       conditions: [
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-        { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-        { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+        {
+          type: 'MemoryPressure',
+          status: 'False',
+          reason: 'KubeletHasSufficientMemory',
+          message: 'kubelet has sufficient memory available',
+        },
+        {
+          type: 'DiskPressure',
+          status: 'False',
+          reason: 'KubeletHasNoDiskPressure',
+          message: 'kubelet has no disk pressure',
+        },
+        {
+          type: 'PIDPressure',
+          status: 'False',
+          reason: 'KubeletHasSufficientPID',
+          message: 'kubelet has sufficient PID available',
+        },
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
       ],
       addresses: [
@@ -60,14 +82,22 @@ export function nodeObject(seed: NodeSeed, i: number): Record<string, unknown> {
   };
 }
 
-export function startCluster(opts: { runtime: ContainerRuntime; speed?: number; nodes?: readonly NodeSeed[] }): Cluster {
+export function startCluster(opts: {
+  runtime: ContainerRuntime;
+  speed?: number;
+  nodes?: readonly NodeSeed[];
+}): Cluster {
   const clock = createClock(opts.speed ?? 100);
   const store = new ObjectStore({ now: () => clock.now() });
   const logs = new LogStore();
   for (const name of ['default', 'kube-system'])
-    store.create(byPlural('namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
+    store.create(byPlural('namespaces'), {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+    });
   const seeds = opts.nodes ?? [1, 2, 3].map((i) => ({ name: `sim-node-${i}` }));
-  seeds.forEach((s, i) => store.create(NODES, nodeObject(s, i + 1) as unknown as KubeObject));
+  for (const [i, s] of seeds.entries()) store.create(NODES, nodeObject(s, i + 1) as unknown as KubeObject);
   const events = createEventRecorder(store, clock);
   const ctx = { store, logs, clock, events };
   const controllers = runControllers(ctx, createNodeControllers(ctx, opts.runtime));
@@ -109,27 +139,49 @@ export function startCluster(opts: { runtime: ContainerRuntime; speed?: number; 
 }
 
 /** A bare pod manifest with one container. */
-export function podManifest(name: string, container: Record<string, unknown>, spec: Record<string, unknown> = {}): Record<string, unknown> {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { containers: [{ name: 'app', ...container }], ...spec } };
+export function podManifest(
+  name: string,
+  container: Record<string, unknown>,
+  spec: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: name } },
+    spec: { containers: [{ name: 'app', ...container }], ...spec },
+  };
 }
 
 type ContainerStatus = {
   name: string;
   ready: boolean;
   restartCount: number;
-  state: { waiting?: { reason: string; message?: string }; running?: object; terminated?: { reason: string; exitCode: number } };
+  state: {
+    waiting?: { reason: string; message?: string };
+    running?: object;
+    terminated?: { reason: string; exitCode: number };
+  };
   lastState: { terminated?: { reason: string; exitCode: number; startedAt: string; finishedAt: string } };
 };
 
 export function containerStatus(pod: KubeObject | undefined, name = 'app', init = false): ContainerStatus | undefined {
-  const list = (pod?.status as Record<string, ContainerStatus[]> | undefined)?.[init ? 'initContainerStatuses' : 'containerStatuses'];
+  const list = (pod?.status as Record<string, ContainerStatus[]> | undefined)?.[
+    init ? 'initContainerStatuses' : 'containerStatuses'
+  ];
   return list?.find((c) => c.name === name);
 }
 
-export function condition(pod: KubeObject | undefined, type: string): { status: string; reason?: string; message?: string } | undefined {
-  return (pod?.status as { conditions?: { type: string; status: string; reason?: string; message?: string }[] } | undefined)?.conditions?.find(
-    (c) => c.type === type,
-  );
+export function condition(
+  pod: KubeObject | undefined,
+  type: string,
+): { status: string; reason?: string; message?: string } | undefined {
+  return (
+    pod?.status as { conditions?: { type: string; status: string; reason?: string; message?: string }[] } | undefined
+  )?.conditions?.find((c) => c.type === type);
+}
+
+export function nodeName(pod: KubeObject | undefined): string | undefined {
+  return (pod?.spec as { nodeName?: string } | undefined)?.nodeName;
 }
 
 export function phase(pod: KubeObject | undefined): string | undefined {

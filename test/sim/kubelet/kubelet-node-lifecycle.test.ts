@@ -3,15 +3,23 @@ import { afterEach, describe, it } from 'node:test';
 import { setNodeCondition } from '../../../src/sim/kubelet/node-conditions.js';
 import type { KubeObject } from '../../../src/sim/objects.js';
 import { fakeRuntime } from './kubelet-fake-runtime.js';
-import { type Cluster, NODES, PODS, condition, phase, podManifest, startCluster } from './kubelet-harness.js';
+import { type Cluster, condition, NODES, nodeName, PODS, phase, podManifest, startCluster } from './kubelet-harness.js';
 
 let cluster: Cluster;
 afterEach(() => cluster?.stop());
 
 type Taint = { key: string; effect: string; value?: string };
-const taints = (c: Cluster, node: string) => ((c.store.get(NODES, undefined, node)?.spec as { taints?: Taint[] }).taints ?? []).map((t) => `${t.key}:${t.effect}`);
-const nodeReady = (c: Cluster, node: string) =>
-  (c.store.get(NODES, undefined, node)?.status as { conditions: { type: string; status: string; reason: string }[] }).conditions.find((x) => x.type === 'Ready');
+const taints = (c: Cluster, node: string) =>
+  ((c.store.get(NODES, undefined, node)?.spec as { taints?: Taint[] } | undefined)?.taints ?? []).map(
+    (t) => `${t.key}:${t.effect}`,
+  );
+const nodeCondition = (c: Cluster, node: string, type: string) =>
+  (
+    c.store.get(NODES, undefined, node)?.status as
+      | { conditions?: { type: string; status: string; reason: string }[] }
+      | undefined
+  )?.conditions?.find((x) => x.type === type);
+const nodeReady = (c: Cluster, node: string) => nodeCondition(c, node, 'Ready');
 
 function annotate(c: Cluster, node: string, key: string, value: string | undefined): void {
   c.store.modify(NODES, undefined, node, (n: KubeObject) => {
@@ -28,28 +36,54 @@ describe('node lifecycle', () => {
     cluster.create('pods', podManifest('victim', { image: 'app:1.0' }, { nodeName: 'a' }));
     cluster.create(
       'pods',
-      podManifest('agent', { image: 'app:1.0' }, { nodeName: 'a', tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }] }),
+      podManifest(
+        'agent',
+        { image: 'app:1.0' },
+        {
+          nodeName: 'a',
+          tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }],
+        },
+      ),
     );
     await cluster.waitFor('victim ready', () => condition(cluster.pod('victim'), 'Ready')?.status === 'True');
 
     const brokeAt = cluster.clock.now().getTime();
     annotate(cluster, 'a', 'sim.kubemend.io/condition-ready', 'False');
     await cluster.waitFor('taints', () => taints(cluster, 'a').length === 2);
-    assert.deepEqual(taints(cluster, 'a'), ['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
+    assert.deepEqual(taints(cluster, 'a'), [
+      'node.kubernetes.io/not-ready:NoSchedule',
+      'node.kubernetes.io/not-ready:NoExecute',
+    ]);
     assert.equal(nodeReady(cluster, 'a')?.reason, 'KubeletNotReady');
     await cluster.waitFor('victim not ready', () => condition(cluster.pod('victim'), 'Ready')?.status === 'False');
-    assert.ok(cluster.events('victim').some((e) => e.type === 'Warning' && e.reason === 'NodeNotReady' && e.message === 'Node is not ready'));
-    assert.ok(cluster.events('a').some((e) => e.reason === 'NodeNotReady' && e.message === 'Node a status is now: NodeNotReady' && e.source === 'node-controller'));
+    assert.ok(
+      cluster
+        .events('victim')
+        .some((e) => e.type === 'Warning' && e.reason === 'NodeNotReady' && e.message === 'Node is not ready'),
+    );
+    assert.ok(
+      cluster
+        .events('a')
+        .some(
+          (e) =>
+            e.reason === 'NodeNotReady' &&
+            e.message === 'Node a status is now: NodeNotReady' &&
+            e.source === 'node-controller',
+        ),
+    );
 
     // New pods avoid the tainted node.
     cluster.create('pods', podManifest('fresh', { image: 'app:1.0' }));
-    assert.equal(await cluster.waitFor('fresh bound', () => (cluster.pod('fresh')?.spec as { nodeName?: string }).nodeName), 'b');
+    assert.equal(await cluster.waitFor('fresh bound', () => nodeName(cluster.pod('fresh'))), 'b');
 
     await cluster.waitFor('victim evicted', () => !cluster.pod('victim'), 5_000);
     const evictedAfter = (cluster.clock.now().getTime() - brokeAt) / 1000;
     assert.ok(evictedAfter >= 299 && evictedAfter < 330, `evicted after ${evictedAfter}s`);
     const eviction = cluster.events('victim').find((e) => e.reason === 'TaintManagerEviction');
-    assert.deepEqual(eviction && [eviction.message, eviction.source], ['Marking for deletion Pod default/victim', 'taint-eviction-controller']);
+    assert.deepEqual(eviction && [eviction.message, eviction.source], [
+      'Marking for deletion Pod default/victim',
+      'taint-eviction-controller',
+    ]);
     // A pod tolerating not-ready forever stays.
     assert.ok(cluster.pod('agent'));
 
@@ -64,8 +98,10 @@ describe('node lifecycle', () => {
     cluster = startCluster({ runtime: fakeRuntime, speed: 200, nodes: [{ name: 'a' }] });
     setNodeCondition(cluster.store, 'a', 'Ready', 'Unknown');
     cluster.create('pods', podManifest('waiting', { image: 'app:1.0' }, { nodeName: 'a' }));
-    await cluster.waitFor('unreachable taints', () => taints(cluster, 'a').includes('node.kubernetes.io/unreachable:NoExecute'));
-    const memory = (cluster.store.get(NODES, undefined, 'a')?.status as { conditions: { type: string; status: string }[] }).conditions.find((c) => c.type === 'MemoryPressure');
+    await cluster.waitFor('unreachable taints', () =>
+      taints(cluster, 'a').includes('node.kubernetes.io/unreachable:NoExecute'),
+    );
+    const memory = nodeCondition(cluster, 'a', 'MemoryPressure');
     assert.equal(memory?.status, 'Unknown');
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(phase(cluster.pod('waiting')), undefined);
@@ -76,8 +112,17 @@ describe('node lifecycle', () => {
   it('turns memory pressure and cordoning into NoSchedule taints, with kubelet node events', async () => {
     cluster = startCluster({ runtime: fakeRuntime, nodes: [{ name: 'a' }] });
     annotate(cluster, 'a', 'sim.kubemend.io/condition-memorypressure', 'True');
-    await cluster.waitFor('pressure taint', () => taints(cluster, 'a').includes('node.kubernetes.io/memory-pressure:NoSchedule'));
-    assert.ok(cluster.events('a').some((e) => e.reason === 'NodeHasInsufficientMemory' && e.message === 'Node a status is now: NodeHasInsufficientMemory'));
+    await cluster.waitFor('pressure taint', () =>
+      taints(cluster, 'a').includes('node.kubernetes.io/memory-pressure:NoSchedule'),
+    );
+    assert.ok(
+      cluster
+        .events('a')
+        .some(
+          (e) =>
+            e.reason === 'NodeHasInsufficientMemory' && e.message === 'Node a status is now: NodeHasInsufficientMemory',
+        ),
+    );
     cluster.create('pods', podManifest('blocked', { image: 'app:1.0' }));
     const cond = await cluster.waitFor('blocked', () => condition(cluster.pod('blocked'), 'PodScheduled'));
     assert.equal(
@@ -89,7 +134,9 @@ describe('node lifecycle', () => {
     cluster.store.modify(NODES, undefined, 'a', (n) => {
       n.spec = { ...(n.spec as object), unschedulable: true };
     });
-    await cluster.waitFor('cordon taint', () => taints(cluster, 'a').includes('node.kubernetes.io/unschedulable:NoSchedule'));
+    await cluster.waitFor('cordon taint', () =>
+      taints(cluster, 'a').includes('node.kubernetes.io/unschedulable:NoSchedule'),
+    );
   });
 
   it('deletes pods bound to a node that was removed', async () => {

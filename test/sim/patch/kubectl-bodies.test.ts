@@ -40,6 +40,18 @@ describe('kubectl request bodies', () => {
     assert.equal(podSpec(out, 'containers', 0, 'image'), 'nginx:1.27');
   });
 
+  it('kubectl apply (client-side) switching the strategy to Recreate (a $retainKeys union)', () => {
+    const body = '{"spec":{"strategy":{"$retainKeys":["type"],"rollingUpdate":null,"type":"Recreate"}}}';
+    assert.deepEqual(at(strategic(deployment(), body), 'spec', 'strategy'), { type: 'Recreate' });
+  });
+
+  it('kubectl apply (client-side) changing a volume source', () => {
+    const body =
+      '{"spec":{"template":{"spec":{"$setElementOrder/volumes":[{"name":"data"}],' +
+      '"volumes":[{"$retainKeys":["configMap","name"],"configMap":{"name":"cm"},"name":"data"}]}}}}';
+    assert.deepEqual(podSpec(strategic(deployment(), body), 'volumes'), [{ name: 'data', configMap: { name: 'cm' } }]);
+  });
+
   it('kubectl set image', () => {
     const body =
       '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"app"},{"name":"sidecar"}],' +

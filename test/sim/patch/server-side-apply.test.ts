@@ -243,6 +243,22 @@ describe('server-side apply', () => {
     assert.equal(applyFails(csa, manifest({ image: 'nginx:1.29' }), 'other').code, 'Conflict');
   });
 
+  it('ignores managedFields entries it cannot decode', () => {
+    const live = deployment();
+    live.metadata.managedFields = [
+      { manager: 5 },
+      'junk',
+      { manager: 'x', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { bogus: {} } },
+    ];
+    const r = applyFails(live, manifest({ replicas: 9 }), 'tool');
+    assert.match(r.message, /"before-first-apply" using apps\/v1: \.spec\.replicas/);
+    const out = apply(live, manifest(), 'tool');
+    assert.deepEqual(managers(out), [
+      ['tool', 'Apply'],
+      ['before-first-apply', 'Update'],
+    ]);
+  });
+
   it('names update managers with their version and time in conflicts', () => {
     const live = apply(undefined, manifest());
     live.metadata.managedFields = [
@@ -294,6 +310,16 @@ describe('server-side apply: rejected requests', () => {
       'a keyed list that is not a list',
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: { name: 'a' } } },
       /\.spec\.containers: expected list/,
+    ],
+    [
+      'YAML nested beyond reason',
+      `${'- '.repeat(5000)}x`,
+      /error decoding YAML: document nested deeper than 256 levels/,
+    ],
+    [
+      'JSON nested beyond reason',
+      `${'{"a":'.repeat(600)}1${'}'.repeat(600)}`,
+      /error decoding YAML: document nested deeper than 512 levels/,
     ],
     [
       'a struct that is a scalar',

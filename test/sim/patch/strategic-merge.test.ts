@@ -383,6 +383,14 @@ describe('strategic merge patch: rejected documents', () => {
     assert.match(scalars.message, /expected a map\[string\]interface \{\}, but received a string/);
   });
 
+  it('keeps error messages short even for huge patches', () => {
+    const current = deployment();
+    const huge = { metadata: { finalizers: [...Array.from({ length: 5000 }, (_, i) => `f${i}`), 1] } };
+    const r = patchFails({ type: 'strategic', current, body: JSON.stringify(huge) });
+    assert.match(r.message, /list element types are not identical/);
+    assert.ok(r.message.length < 1000, `message of ${r.message.length} characters`);
+  });
+
   it('refuses unparseable JSON with a BadRequest', () => {
     const r = patchFails({ type: 'strategic', current: deployment(), body: '{"spec":' });
     assert.equal(r.code, 'BadRequest');
@@ -397,6 +405,23 @@ describe('strategic merge patch: rejected documents', () => {
       r.message,
       /accepted media types include: application\/json-patch\+json, application\/merge-patch\+json/,
     );
+  });
+
+  it('answers 415 for CRD-backed kinds even in *.k8s.io groups, and serves subresource kinds like Scale', () => {
+    const gw: KubeObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'g' },
+      spec: {},
+    };
+    assert.equal(patchFails({ type: 'strategic', current: gw, body: '{}' }).code, 'UnsupportedMediaType');
+    const scale: KubeObject = {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: 'web' },
+      spec: { replicas: 1 },
+    };
+    assert.deepEqual(smp(scale, { spec: { replicas: 3 } }).spec, { replicas: 3 });
   });
 
   it('serves built-in groups, including *.k8s.io ones', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { type Cluster, NODES, byPlural, condition, podManifest, startCluster } from '../kubelet/kubelet-harness.js';
-import { fakeRuntime } from '../kubelet/kubelet-fake-runtime.js';
 import { SELECTED_NODE_ANNOTATION } from '../../../src/sim/scheduler/volume-binding.js';
+import { fakeRuntime } from '../kubelet/kubelet-fake-runtime.js';
+import { byPlural, type Cluster, condition, NODES, podManifest, startCluster } from '../kubelet/kubelet-harness.js';
 
 let cluster: Cluster;
 afterEach(() => cluster?.stop());
@@ -23,11 +23,16 @@ describe('scheduler: FailedScheduling messages', () => {
     cluster = startCluster({ runtime: fakeRuntime });
     cluster.create('pods', podManifest('big', { image: 'app:1.0', resources: { requests: { cpu: '10' } } }));
     const message = await unschedulableMessage(cluster, 'big');
-    const expected = '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
+    const expected =
+      '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
     assert.equal(message, expected);
     const ev = cluster.events('big').find((e) => e.reason === 'FailedScheduling');
-    assert.deepEqual(ev && { type: ev.type, message: ev.message, source: ev.source }, { type: 'Warning', message: expected, source: 'default-scheduler' });
-    assert.equal((cluster.pod('big')?.status as { phase?: string }).phase, 'Pending');
+    assert.deepEqual(ev && { type: ev.type, message: ev.message, source: ev.source }, {
+      type: 'Warning',
+      message: expected,
+      source: 'default-scheduler',
+    });
+    assert.equal((cluster.pod('big')?.status as { phase?: string } | undefined)?.phase, 'Pending');
   });
 
   it('explains a nodeSelector no node matches, and schedules once a node gets the label', async () => {
@@ -63,7 +68,11 @@ describe('scheduler: FailedScheduling messages', () => {
     // A toleration opens the tainted node.
     cluster.create(
       'pods',
-      podManifest('tolerant', { image: 'app:1.0', resources: { requests: { memory: '2Gi' } } }, { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] }),
+      podManifest(
+        'tolerant',
+        { image: 'app:1.0', resources: { requests: { memory: '2Gi' } } },
+        { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] },
+      ),
     );
     assert.equal(await cluster.waitFor('tolerant bound', () => nodeOf(cluster, 'tolerant')), 'gpu-1');
   });
@@ -73,7 +82,9 @@ describe('scheduler: FailedScheduling messages', () => {
     const antiAffinity = {
       affinity: {
         podAntiAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' }],
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' },
+          ],
         },
       },
     };
@@ -96,8 +107,15 @@ describe('scheduler: FailedScheduling messages', () => {
   });
 
   it('accounts for requests already placed and retries when capacity is freed', async () => {
-    cluster = startCluster({ runtime: fakeRuntime, nodes: [{ name: 'n1', cpu: '4' }, { name: 'n2', cpu: '4' }] });
-    for (const name of ['a', 'b']) cluster.create('pods', podManifest(name, { image: 'app:1.0', resources: { requests: { cpu: '3' } } }));
+    cluster = startCluster({
+      runtime: fakeRuntime,
+      nodes: [
+        { name: 'n1', cpu: '4' },
+        { name: 'n2', cpu: '4' },
+      ],
+    });
+    for (const name of ['a', 'b'])
+      cluster.create('pods', podManifest(name, { image: 'app:1.0', resources: { requests: { cpu: '3' } } }));
     await cluster.waitFor('a and b bound', () => nodeOf(cluster, 'a') && nodeOf(cluster, 'b'));
     assert.notEqual(nodeOf(cluster, 'a'), nodeOf(cluster, 'b'));
     // Limits without requests count as requests.
@@ -122,11 +140,38 @@ describe('scheduler: FailedScheduling messages', () => {
       ],
     });
     const affinity = (exprs: unknown[]) => ({
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: exprs }] } } },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: exprs }] },
+        },
+      },
     });
-    cluster.create('pods', podManifest('gt', { image: 'app:1.0' }, affinity([{ key: 'gen', operator: 'Gt', values: ['4'] }, { key: 'zone', operator: 'Exists' }])));
-    cluster.create('pods', podManifest('notin', { image: 'app:1.0' }, affinity([{ key: 'zone', operator: 'NotIn', values: ['a', 'b'] }])));
-    cluster.create('pods', podManifest('lt', { image: 'app:1.0' }, affinity([{ key: 'gen', operator: 'Lt', values: ['4'] }, { key: 'gpu', operator: 'DoesNotExist' }])));
+    cluster.create(
+      'pods',
+      podManifest(
+        'gt',
+        { image: 'app:1.0' },
+        affinity([
+          { key: 'gen', operator: 'Gt', values: ['4'] },
+          { key: 'zone', operator: 'Exists' },
+        ]),
+      ),
+    );
+    cluster.create(
+      'pods',
+      podManifest('notin', { image: 'app:1.0' }, affinity([{ key: 'zone', operator: 'NotIn', values: ['a', 'b'] }])),
+    );
+    cluster.create(
+      'pods',
+      podManifest(
+        'lt',
+        { image: 'app:1.0' },
+        affinity([
+          { key: 'gen', operator: 'Lt', values: ['4'] },
+          { key: 'gpu', operator: 'DoesNotExist' },
+        ]),
+      ),
+    );
     assert.equal(await cluster.waitFor('gt', () => nodeOf(cluster, 'gt')), 'n2');
     assert.equal(await cluster.waitFor('notin', () => nodeOf(cluster, 'notin')), 'n3');
     assert.equal(await cluster.waitFor('lt', () => nodeOf(cluster, 'lt')), 'n1');
@@ -154,12 +199,20 @@ describe('scheduler: FailedScheduling messages', () => {
 
 describe('scheduler: volumes', () => {
   const withClaim = (name: string, claim: string) =>
-    podManifest(name, { image: 'app:1.0' }, { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }] });
+    podManifest(
+      name,
+      { image: 'app:1.0' },
+      { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }] },
+    );
   const claim = (name: string, storageClassName?: string) => ({
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name },
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...(storageClassName ? { storageClassName } : {}) },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '1Gi' } },
+      ...(storageClassName ? { storageClassName } : {}),
+    },
   });
 
   it('refuses a pod whose claim does not exist, before looking at nodes', async () => {

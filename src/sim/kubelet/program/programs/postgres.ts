@@ -95,16 +95,12 @@ export function startPostgres(argv: readonly string[], env: ProgramEnv, entrypoi
     out(1300, ''),
     out(1300, `    pg_ctl -D ${pgdata} -l logfile start`),
     out(1300, ''),
-    ...(trust
-      ? []
-      : [
-          { atMs: 1300, stream: 'stderr' as const, text: 'initdb: warning: enabling "trust" authentication for local connections' },
-          {
-            atMs: 1300,
-            stream: 'stderr' as const,
-            text: 'initdb: hint: You can change this by editing pg_hba.conf or using the option -A, or --auth-local and --auth-host, the next time you run initdb.',
-          },
-        ]),
+    { atMs: 1300, stream: 'stderr', text: 'initdb: warning: enabling "trust" authentication for local connections' },
+    {
+      atMs: 1300,
+      stream: 'stderr',
+      text: 'initdb: hint: You can change this by editing pg_hba.conf or using the option -A, or --auth-local and --auth-host, the next time you run initdb.',
+    },
     out(1400, 'waiting for server to start....'),
     log(1500, 48, starting),
     log(1600, 48, 'LOG:  database system is ready to accept connections'),
