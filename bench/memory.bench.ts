@@ -67,7 +67,11 @@ interface Throughput {
 }
 
 /** Times `ops` gets in random order through get(key); the sum defeats dead-code elimination. */
-function timeGets(get: (k: string) => { length: number } | undefined | null, keys: readonly string[], ops: number): number {
+function timeGets(
+  get: (k: string) => { length: number } | undefined | null,
+  keys: readonly string[],
+  ops: number,
+): number {
   let bytes = 0;
   const t = now();
   for (let i = 0; i < ops; i++) bytes += get(keys[GET_ORDER[i % N]! % keys.length]!)?.length ?? 0;
@@ -291,7 +295,8 @@ async function probeKeydir(dir: string): Promise<void> {
   const listed = db.keys();
   const before = used();
   const naive = new Map<string, { file: number; offset: number; size: number }>();
-  for (let i = 0; i < listed.length; i++) naive.set(Buffer.from(listed[i]!).toString(), { file: 1, offset: i * 139, size: 139 });
+  for (let i = 0; i < listed.length; i++)
+    naive.set(Buffer.from(listed[i]!).toString(), { file: 1, offset: i * 139, size: 139 });
   const mapOfObjects = (used() - before) / keys;
   const result: KeydirMemory = { keys, hashOnly, withOrder, mapOfObjects };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -314,7 +319,9 @@ function keydirMemory(dir: string): KeydirMemory {
 const started = now();
 const machine = machineInfo();
 log(`bench:memory on ${machine.cpu} (${machine.cores} cores), ${machine.memoryGiB} GiB, Node ${machine.node}`);
-log(`${N.toLocaleString()} puts of 16-byte random keys and ${VALUE_BYTES}-byte values, then ${N.toLocaleString()} random gets`);
+log(
+  `${N.toLocaleString()} puts of 16-byte random keys and ${VALUE_BYTES}-byte values, then ${N.toLocaleString()} random gets`,
+);
 
 const ours = await medianOf(RUNS, bitcaskNoSync);
 log(`  bitcask (this engine), sync none     puts ${fmt(ours.puts)}/s  gets ${fmt(ours.gets!)}/s`);
@@ -330,7 +337,9 @@ const sqliteWal = sqlite(true, N);
 log(`  better-sqlite3 WAL+NORMAL            puts ${fmt(sqliteWal.puts)}/s  gets ${fmt(sqliteWal.gets!)}/s`);
 const SQLITE_DEFAULT_OPS = 1000;
 const sqliteDefault = sqlite(false, SQLITE_DEFAULT_OPS);
-log(`  better-sqlite3 default (${SQLITE_DEFAULT_OPS} puts)   puts ${fmt(sqliteDefault.puts)}/s  gets ${fmt(sqliteDefault.gets!)}/s`);
+log(
+  `  better-sqlite3 default (${SQLITE_DEFAULT_OPS} puts)   puts ${fmt(sqliteDefault.puts)}/s  gets ${fmt(sqliteDefault.gets!)}/s`,
+);
 const raw = await medianOf(RUNS, rawFs);
 log(`  raw fs.writeSync / pread per record  puts ${fmt(raw.puts)}/s  gets ${fmt(raw.gets!)}/s`);
 
@@ -359,7 +368,9 @@ log(
     `open (hints) ${fmt(big.openHintMs)} ms, first keys() ${fmt(big.firstKeysMs)} ms`,
 );
 const mem = keydirMemory(bigDir);
-log(`  keydir ${mem.hashOnly.toFixed(1)} B/key, with key order ${mem.withOrder.toFixed(1)} B/key (Map of objects: ${mem.mapOfObjects.toFixed(1)})`);
+log(
+  `  keydir ${mem.hashOnly.toFixed(1)} B/key, with key order ${mem.withOrder.toFixed(1)} B/key (Map of objects: ${mem.mapOfObjects.toFixed(1)})`,
+);
 
 interface Target {
   readonly what: string;
@@ -433,7 +444,11 @@ writeBenchSection('memory', {
     ['classic-level, await put() each (getSync)', fmt(level1.puts), fmt(level1.gets!)],
     ['classic-level, batches of 1000', fmt(level1000.puts), '—'],
     ['better-sqlite3 WAL + synchronous NORMAL, autocommit', fmt(sqliteWal.puts), fmt(sqliteWal.gets!)],
-    [`better-sqlite3 default, autocommit (${SQLITE_DEFAULT_OPS} puts)`, fmt(sqliteDefault.puts), fmt(sqliteDefault.gets!)],
+    [
+      `better-sqlite3 default, autocommit (${SQLITE_DEFAULT_OPS} puts)`,
+      fmt(sqliteDefault.puts),
+      fmt(sqliteDefault.gets!),
+    ],
     ['raw fs.writeSync per record / pread', fmt(raw.puts), fmt(raw.gets!)],
   ],
   extra: [
@@ -457,7 +472,10 @@ writeBenchSection('memory', {
       [
         ['load 1M puts (sync none)', `${fmt(big.loadPerSec)} puts/s`],
         ['open by scanning data files', `${fmt(big.openScanMs)} ms`],
-        ['merge (1.5M records in, 1M out)', `${big.mergeMBps.toFixed(0)} MB/s (${big.mergeInputMB.toFixed(0)} MB in ${fmt(big.mergeMs)} ms)`],
+        [
+          'merge (1.5M records in, 1M out)',
+          `${big.mergeMBps.toFixed(0)} MB/s (${big.mergeInputMB.toFixed(0)} MB in ${fmt(big.mergeMs)} ms)`,
+        ],
         ['open from hint files', `${fmt(big.openHintMs)} ms`],
         ['first keys() after open (sorts 1M keys)', `${fmt(big.firstKeysMs)} ms`],
         ['keydir bytes per key, hash only', mem.hashOnly.toFixed(1)],

@@ -35,7 +35,7 @@ export interface RunOptions {
 
 const MAX_EVENTS_PER_FINDING = 6;
 
-export function selectAnalyzers(analyzers: readonly Analyzer[], options: RunOptions): Analyzer[] {
+function selectAnalyzers(analyzers: readonly Analyzer[], options: RunOptions): Analyzer[] {
   const wanted = new Set((options.filter ?? []).map((f) => f.toLowerCase()));
   return analyzers.filter(
     (a) =>
@@ -44,10 +44,9 @@ export function selectAnalyzers(analyzers: readonly Analyzer[], options: RunOpti
   );
 }
 
-function excerpt(e: CoreV1Event, redact: (s: string) => string, own: boolean): EventExcerpt {
+function excerpt(e: CoreV1Event, redact: (s: string) => string): EventExcerpt {
   const first = toIso(eventFirstSeen(e));
   const last = toIso(eventLastSeen(e));
-  const io = e.involvedObject;
   return {
     type: e.type ?? 'Normal',
     reason: e.reason ?? '',
@@ -55,16 +54,6 @@ function excerpt(e: CoreV1Event, redact: (s: string) => string, own: boolean): E
     count: eventCount(e),
     ...(first !== undefined ? { firstSeen: first } : {}),
     ...(last !== undefined ? { lastSeen: last } : {}),
-    ...(own
-      ? {}
-      : {
-          object: {
-            kind: io?.kind ?? '',
-            name: io?.name ?? '',
-            uid: io?.uid ?? '',
-            ...(io?.namespace ? { namespace: io.namespace } : {}),
-          },
-        }),
   };
 }
 
@@ -85,7 +74,7 @@ function redactDetails(details: Details | undefined, redact: (s: string) => stri
 }
 
 /** The shared skeleton: a Problem on `target` becomes a Finding with its evidence attached and redacted. */
-export function toFinding(
+function toFinding(
   analyzer: Analyzer,
   target: HasMetadata,
   problem: Problem,
@@ -95,13 +84,9 @@ export function toFinding(
   const object = refOf(analyzer.kind, target);
   const redact = (s: string): string => redactor.text(object.namespace, s);
   const own = evidenceEvents(problem, object.uid, snapshot);
-  const related = (problem.relatedEvents ?? []).filter(isWarning);
-  const events = [...own.map((e) => excerpt(e, redact, true)), ...related.map((e) => excerpt(e, redact, false))].slice(
-    0,
-    MAX_EVENTS_PER_FINDING,
-  );
+  const events = own.slice(0, MAX_EVENTS_PER_FINDING).map((e) => excerpt(e, redact));
   const now = snapshot.now().getTime();
-  const starts = [toMs(problem.since), ...[...own, ...related].map(eventFirstSeen)].filter(
+  const starts = [toMs(problem.since), ...own.map(eventFirstSeen)].filter(
     (t): t is number => t !== undefined && t <= now,
   );
   const logs = problem.logs
@@ -199,18 +184,22 @@ export function runAnalyzers(
   return collector.done();
 }
 
+/** One object to analyze, with its kind. */
+export type Target = { readonly [K in KindName]: { readonly kind: K; readonly object: KindMap[K] } }[KindName];
+
 /**
- * Runs the analyzers of `kind` on one object: what a watcher calls when that object changes (it then runs the
- * same for the object's owners, see `ownerChain`).
+ * Runs, for each target, the analyzers of its kind: the incremental path (a watcher re-analyzing what changed,
+ * see `analyzeWorkload`).
  */
-export function analyzeObject<K extends KindName>(
+export function analyzeTargets(
   analyzers: readonly Analyzer[],
   snapshot: ClusterSnapshot,
-  kind: K,
-  target: KindMap[K],
+  targets: readonly Target[],
 ): Promise<AnalysisResult> {
   const collector = new Collector(snapshot);
-  for (const analyzer of analyzers) if (analyzer.kind === kind) collector.run(analyzer, target);
+  for (const target of targets) {
+    for (const analyzer of analyzers) if (analyzer.kind === target.kind) collector.run(analyzer, target.object);
+  }
   return collector.done();
 }
 

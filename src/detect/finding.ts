@@ -1,4 +1,3 @@
-import type { CoreV1Event } from '@kubernetes/client-node';
 import type { FailureClass, Severity } from './failure-class.js';
 import type { ObjectRef } from './kinds.js';
 
@@ -13,7 +12,7 @@ export interface EventExcerpt {
   readonly count: number;
   readonly firstSeen?: string;
   readonly lastSeen?: string;
-  /** The object the event is about, when it is not the finding's own object. */
+  /** The object the event is about: absent in a Finding (it is the finding's object), set in an Incident. */
   readonly object?: ObjectRef;
 }
 
@@ -46,8 +45,6 @@ export interface Problem {
    * event of the target (narrowed to `container` when the event names one).
    */
   readonly eventReasons?: readonly string[];
-  /** Events of other objects that are evidence (a ReplicaSet's FailedCreate for a Deployment). */
-  readonly relatedEvents?: readonly CoreV1Event[];
   readonly logs?: LogExcerpt;
   /** When the problem started, if the object says (condition transition, termination time). */
   readonly since?: Date | string;

@@ -9,14 +9,14 @@ export const INCIDENT_API_VERSION = 'kubemend.io/v1alpha1';
 
 const timestamp = z.iso.datetime();
 
-export const ObjectRefSchema = z.object({
+const ObjectRefSchema = z.object({
   kind: z.string(),
   namespace: z.string().optional(),
   name: z.string(),
   uid: z.string().describe('empty when the object is only inferred (a Deployment named by its ReplicaSet)'),
 });
 
-export const EventExcerptSchema = z.object({
+const EventExcerptSchema = z.object({
   type: z.string(),
   reason: z.string(),
   message: z.string(),
@@ -26,7 +26,7 @@ export const EventExcerptSchema = z.object({
   object: ObjectRefSchema.optional(),
 });
 
-export const LogExcerptSchema = z.object({
+const LogExcerptSchema = z.object({
   pod: z.string(),
   container: z.string(),
   previous: z.boolean().describe('true: the log of the instance before the last restart'),
@@ -34,13 +34,13 @@ export const LogExcerptSchema = z.object({
   errorLines: z.array(z.string()),
 });
 
-export const StatusExcerptSchema = z.object({
+const StatusExcerptSchema = z.object({
   object: ObjectRefSchema,
   container: z.string().optional(),
   fields: z.record(z.string(), z.unknown()),
 });
 
-export const FindingLineSchema = z.object({
+const FindingLineSchema = z.object({
   object: ObjectRefSchema,
   failureClass: z.enum(FAILURE_CLASSES),
   reason: z.string(),
@@ -48,7 +48,7 @@ export const FindingLineSchema = z.object({
   container: z.string().optional(),
 });
 
-export const EvidenceSchema = z.object({
+const EvidenceSchema = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   status: z.array(StatusExcerptSchema),
   events: z.array(EventExcerptSchema),

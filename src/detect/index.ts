@@ -5,9 +5,10 @@ export {
   type AnalysisError,
   type AnalysisResult,
   type Analyzer,
-  analyzeObject,
+  analyzeTargets,
   type RunOptions,
   runAnalyzers,
+  type Target,
 } from './analyzer.js';
 export { ANALYZERS } from './analyzers/index.js';
 export { type CronParse, parseCronSchedule } from './cron.js';
@@ -36,3 +37,4 @@ export {
   SnapshotStore,
   snapshotFromObjects,
 } from './snapshot.js';
+export { analyzeWorkload, type WorkloadAnalysis } from './workload-analysis.js';

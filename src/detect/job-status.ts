@@ -28,7 +28,7 @@ export function isSupersededFailure(job: V1Job, snapshot: ClusterSnapshot): bool
   return lastSuccess !== undefined && failedAt !== undefined && lastSuccess > failedAt;
 }
 
-export function controllingJob(pod: V1Pod, snapshot: ClusterSnapshot): V1Job | undefined {
+function controllingJob(pod: V1Pod, snapshot: ClusterSnapshot): V1Job | undefined {
   const ref = pod.metadata?.ownerReferences?.find((r) => r.kind === 'Job');
   if (!ref) return undefined;
   const job = snapshot.get('Job', pod.metadata?.namespace, ref.name);

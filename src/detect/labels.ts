@@ -65,7 +65,7 @@ export interface LabelMismatch {
   readonly have?: string;
 }
 
-export function labelMismatches(selector: { readonly [key: string]: string }, labels: Labels): LabelMismatch[] {
+function labelMismatches(selector: { readonly [key: string]: string }, labels: Labels): LabelMismatch[] {
   const out: LabelMismatch[] = [];
   for (const [key, want] of Object.entries(selector)) {
     const have = labels?.[key];

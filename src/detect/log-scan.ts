@@ -1,7 +1,7 @@
 // Reads the tail of a container log: which lines look like errors, and whether it is one of the failures a
 // log line names exactly (a database image started without its password).
 
-export const LOG_TAIL_LINES = 100;
+const LOG_TAIL_LINES = 100;
 const EXCERPT_LINES = 20;
 const MAX_ERROR_LINES = 10;
 

@@ -26,12 +26,8 @@ export function containerViews(pod: V1Pod): ContainerView[] {
   return views;
 }
 
-export function containerSpec(pod: V1Pod, name: string): V1Container | undefined {
-  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === name);
-}
-
 /** When the pod started running (or was created): the base for restart rates. */
-export function podStartMs(pod: V1Pod): number | undefined {
+function podStartMs(pod: V1Pod): number | undefined {
   return toMs(pod.status?.startTime) ?? toMs(pod.metadata?.creationTimestamp);
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeObject } from '../../src/detect/analyzer.js';
+import { analyzeTargets } from '../../src/detect/analyzer.js';
 import { ANALYZERS } from '../../src/detect/analyzers/index.js';
 import type { KindMap } from '../../src/detect/kinds.js';
 import { ownerChain, owningWorkload } from '../../src/detect/owners.js';
@@ -103,7 +103,7 @@ describe('SnapshotStore', () => {
     const last = typed.status.containerStatuses[0]?.lastState.terminated;
     if (last) last.finishedAt = new Date(String(last.finishedAt));
     const snap = snapshotFromObjects([d, rs, typed], NOW);
-    const { findings } = await analyzeObject(ANALYZERS, snap, 'Pod', typed as unknown as KindMap['Pod']);
+    const { findings } = await analyzeTargets(ANALYZERS, snap, [{ kind: 'Pod', object: typed as unknown as KindMap['Pod'] }]);
     assert.deepEqual(
       findings.map((f) => [f.failureClass, f.details.restartsPerHour]),
       [['CrashLoopBackOff', 9]],

@@ -16,7 +16,6 @@ import {
   recordExpiry,
   recordFlags,
   recordKey,
-  recordKeySize,
   sealRecord,
   writeHeader,
   writeKey,
@@ -191,7 +190,7 @@ class MergeVisitor implements ScanVisitor {
       this.absent(key);
       return;
     }
-    const [outIdx, outOff] = this.out.copy(buf, pos, len);
+    const [outIdx, outOff] = this.out.copy(key, buf, pos, len);
     this.moves.push(key, this.input.idx, offset, outIdx, outOff);
   }
 
@@ -234,7 +233,7 @@ class MergeOutput {
   ) {}
 
   /** Copies a record (clearing batch flags, which only mean something in the file they were written to). */
-  copy(src: Buffer, pos: number, len: number): [number, number] {
+  copy(key: string, src: Buffer, pos: number, len: number): [number, number] {
     const p = this.reserve(len);
     src.copy(this.buf, p, pos, pos + len);
     const flags = this.buf[p + 10]!;
@@ -242,7 +241,7 @@ class MergeOutput {
       this.buf[p + 10] = flags & ~FLAG_BATCH;
       sealRecord(this.buf, p, len);
     }
-    return this.commit(p, len);
+    return this.commit(key, p, len);
   }
 
   tombstone(key: string, now: number): void {
@@ -250,7 +249,7 @@ class MergeOutput {
     const ksz = writeKey(this.buf, p + HEADER_SIZE, key);
     writeHeader(this.buf, p, now, FLAG_TOMBSTONE, 0, ksz, 0);
     sealRecord(this.buf, p, HEADER_SIZE + ksz);
-    this.commit(p, HEADER_SIZE + ksz);
+    this.commit(key, p, HEADER_SIZE + ksz);
   }
 
   flush(): void {
@@ -316,19 +315,11 @@ class MergeOutput {
     return this.len;
   }
 
-  private commit(p: number, len: number): [number, number] {
+  private commit(key: string, p: number, len: number): [number, number] {
     const i = this.outs.length - 1;
     const cur = this.outs[i]!;
     const off = cur.size + p;
-    cur.hint.add(
-      recordFlags(this.buf, p),
-      recordExpiry(this.buf, p),
-      this.buf,
-      p + HEADER_SIZE,
-      recordKeySize(this.buf, p),
-      len,
-      off,
-    );
+    cur.hint.add(key, recordFlags(this.buf, p), recordExpiry(this.buf, p), len, off);
     this.len = p + len;
     return [i, off];
   }

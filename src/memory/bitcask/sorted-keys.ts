@@ -40,9 +40,12 @@ export class SortedKeys {
   private fold(exists: (key: string) => boolean): void {
     if (!this.pendingSorted) this.pending.sort();
     const both = mergeUnique(this.sorted, this.pending);
-    let n = 0;
-    for (const key of both) if (exists(key)) both[n++] = key;
-    both.length = n;
+    // Without removals since the last fold every entry is live (a key is only added when new to the keydir).
+    if (this.removedSinceFold > 0) {
+      let n = 0;
+      for (const key of both) if (exists(key)) both[n++] = key;
+      both.length = n;
+    }
     this.sorted = both;
     this.pending = [];
     this.pendingSorted = true;

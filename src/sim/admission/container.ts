@@ -155,7 +155,7 @@ function checkEntry(name: string, raw: unknown, qPath: string, causes: FieldCaus
   return q;
 }
 
-export function validateResources(resources: unknown, path: string): FieldCause[] {
+function validateResources(resources: unknown, path: string): FieldCause[] {
   const causes: FieldCause[] = [];
   const limPath = child(path, 'limits');
   const reqPath = child(path, 'requests');

@@ -125,7 +125,8 @@ function checkItem(kind: string, item: LimitItem, requests: ResourceMap, limits:
 /** Fills a container's missing requests/limits from a LimitRange; returns what it set, for the annotation. */
 function applyDefaults(c: ContainerLike, item: LimitItem): { requests: string[]; limits: string[] } {
   const set = { requests: [] as string[], limits: [] as string[] };
-  const resources = (c.resources ??= {});
+  c.resources ??= {};
+  const resources = c.resources;
   for (const [k, v] of Object.entries(item.default ?? {})) {
     resources.limits ??= {};
     if (!(k in resources.limits)) {
@@ -158,7 +159,8 @@ function sumMaps(maps: readonly ResourceMap[]): ResourceMap {
 
 function admitPod(pod: KubeObject, items: readonly LimitItem[]): { pod: KubeObject; errors: string[] } {
   const out = structuredClone(pod) as KubeObject;
-  const spec = (out.spec ??= {}) as { containers?: ContainerLike[]; initContainers?: ContainerLike[] };
+  out.spec ??= {};
+  const spec = out.spec as { containers?: ContainerLike[]; initContainers?: ContainerLike[] };
   const notes: string[] = [];
   for (const item of items.filter((i) => i.type === 'Container')) {
     for (const [list, label] of [

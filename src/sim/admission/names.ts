@@ -17,12 +17,12 @@ const LABEL_VALUE = anchored(LABEL_VALUE_FMT);
 const CONFIG_KEY = anchored(CONFIG_KEY_FMT);
 
 /** validation.RegexError: the message, the examples, and the regex. */
-export function regexError(msg: string, fmt: string, ...examples: string[]): string {
+function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
   return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
 }
 
-export function maxLenError(n: number): string {
+function maxLenError(n: number): string {
   return `must be no more than ${n} characters`;
 }
 
@@ -63,7 +63,7 @@ export function isDNS1123Subdomain(v: string): string[] {
   return errs;
 }
 
-export function isDNS1035Label(v: string): string[] {
+function isDNS1035Label(v: string): string[] {
   const errs: string[] = [];
   if (byteLength(v) > 63) errs.push(maxLenError(63));
   if (!DNS1035_LABEL.test(v))
@@ -172,7 +172,7 @@ export function isValidPortNum(n: number): string[] {
 }
 
 /** Names that appear in a URL path segment (RBAC objects). */
-export function isValidPathSegmentName(v: string): string[] {
+function isValidPathSegmentName(v: string): string[] {
   if (v === '.' || v === '..') return [`may not be '${v}'`];
   const errs: string[] = [];
   for (const bad of ['/', '%']) if (v.includes(bad)) errs.push(`may not contain '${bad}'`);

@@ -111,7 +111,7 @@ function defaultVolume(v: Mutable): void {
 }
 
 /** SetDefaults_PodSpec and everything nested in it; applies to pod templates too. */
-export function defaultPodSpec(spec: Mutable): void {
+function defaultPodSpec(spec: Mutable): void {
   orDefaultString(spec, 'dnsPolicy', 'ClusterFirst');
   orDefaultString(spec, 'restartPolicy', 'Always');
   orDefault(spec, 'securityContext', {});

@@ -7,7 +7,7 @@ import { child, duplicate, type FieldCause, forbidden, index, invalid, notSuppor
 import { validateAnnotations, validateLabels } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain } from './names.js';
 
-export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
+const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 
 // The volume sources a manifest may name; exactly one must be set.

@@ -8,7 +8,7 @@ import { describeDiff, semanticEqual } from './json-diff.js';
 
 const MAX_INT32 = 2147483647;
 
-export const POD_UPDATE_FORBIDDEN =
+const POD_UPDATE_FORBIDDEN =
   'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
 export function validatePodCreate(pod: KubeObject): FieldCause[] {

@@ -289,6 +289,30 @@ function jobSpec(spec: JsonRecord, path: string): FieldCause[] {
   return causes;
 }
 
+const GENERATED_JOB_LABELS = [
+  'controller-uid',
+  'batch.kubernetes.io/controller-uid',
+  'job-name',
+  'batch.kubernetes.io/job-name',
+];
+
+/**
+ * A Job spec without the selector and pod labels the API server generates from the uid. When the uid is
+ * assigned after admission they first appear on a later write, which must not count as changing them.
+ */
+function withoutGenerated(spec: JsonRecord): JsonRecord {
+  if (spec.manualSelector === true) return spec;
+  const strip = (m: unknown) =>
+    Object.fromEntries(Object.entries(rec(m)).filter(([k]) => !GENERATED_JOB_LABELS.includes(k)));
+  const template = rec(spec.template);
+  const metadata = rec(template.metadata);
+  return {
+    ...spec,
+    selector: { ...rec(spec.selector), matchLabels: strip(rec(spec.selector).matchLabels) },
+    template: { ...template, metadata: { ...metadata, labels: strip(metadata.labels) } },
+  };
+}
+
 export function validateJob(job: KubeObject, old?: KubeObject): FieldCause[] {
   const spec = rec(job.spec);
   const causes = jobSpec(spec, 'spec');
@@ -308,9 +332,10 @@ export function validateJob(job: KubeObject, old?: KubeObject): FieldCause[] {
   const elastic = str(spec.completionMode) === 'Indexed' && spec.completions === spec.parallelism;
   if (!elastic && !semanticEqual(spec.completions, oldSpec.completions))
     causes.push(invalid('spec.completions', typeof spec.completions === 'number' ? spec.completions : null, IMMUTABLE));
-  if (!semanticEqual(spec.selector, oldSpec.selector))
+  const [next, prev] = [withoutGenerated(spec), withoutGenerated(oldSpec)];
+  if (!semanticEqual(next.selector, prev.selector))
     causes.push(invalid('spec.selector', goLabelSelector(spec.selector), IMMUTABLE));
-  if (!semanticEqual(spec.template, oldSpec.template))
+  if (!semanticEqual(next.template, prev.template))
     causes.push(invalid('spec.template', { go: 'core.PodTemplateSpec{...}' }, IMMUTABLE));
   if (!semanticEqual(spec.completionMode, oldSpec.completionMode))
     causes.push(invalid('spec.completionMode', str(spec.completionMode), IMMUTABLE));

@@ -10,7 +10,13 @@ import type { ControllerContext } from './controller.js';
 import type { ObjectIndex } from './object-index.js';
 import { controllerRefOf, controllerRefTo } from './owner-refs.js';
 
-export function claim(ctx: ControllerContext, index: ObjectIndex, r: ResourceInfo, owner: KubeObject, selector: LabelSelector): KubeObject[] {
+export function claim(
+  ctx: ControllerContext,
+  index: ObjectIndex,
+  r: ResourceInfo,
+  owner: KubeObject,
+  selector: LabelSelector,
+): KubeObject[] {
   const out: KubeObject[] = [];
   // An empty selector would match everything; Kubernetes refuses to adopt with it.
   const usable = selector.length > 0;
@@ -34,7 +40,9 @@ function update(
   ctx: ControllerContext,
   r: ResourceInfo,
   o: KubeObject,
-  edit: (refs: NonNullable<KubeObject['metadata']['ownerReferences']>) => NonNullable<KubeObject['metadata']['ownerReferences']>,
+  edit: (
+    refs: NonNullable<KubeObject['metadata']['ownerReferences']>,
+  ) => NonNullable<KubeObject['metadata']['ownerReferences']>,
 ): KubeObject | undefined {
   try {
     return ctx.store.modify(r, o.metadata.namespace, o.metadata.name ?? '', (cur) => {

@@ -42,7 +42,11 @@ function seedCluster(ctx: ControllerContext): void {
   ensure(ctx, K.endpoints, {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+    },
     subsets: [{ addresses: [{ ip: API_SERVER_IP }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
   } as KubeObject);
   ensure(ctx, K.endpointSlices, {
@@ -67,7 +71,11 @@ function seedCluster(ctx: ControllerContext): void {
 function ensureServiceAccount(ctx: ControllerContext, namespace: string): void {
   const ns = ctx.store.get(K.namespaces, undefined, namespace);
   if (!ns || ns.metadata.deletionTimestamp) return;
-  ensure(ctx, K.serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } } as KubeObject);
+  ensure(ctx, K.serviceAccounts, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'default', namespace },
+  } as KubeObject);
 }
 
 export function clusterBootstrap(ctx: ControllerContext): Controller {

@@ -15,7 +15,10 @@ export function setCondition(conditions: readonly Condition[] | undefined, next:
   const list = conditions ?? [];
   const cur = findCondition(list, next.type);
   if (cur && cur.status === next.status && cur.reason === next.reason) return [...list];
-  const merged = cur && cur.status === next.status && cur.lastTransitionTime ? { ...next, lastTransitionTime: cur.lastTransitionTime } : next;
+  const merged =
+    cur && cur.status === next.status && cur.lastTransitionTime
+      ? { ...next, lastTransitionTime: cur.lastTransitionTime }
+      : next;
   return [...list.filter((c) => c.type !== next.type), merged];
 }
 
@@ -24,8 +27,13 @@ export function upsertCondition(conditions: readonly Condition[] | undefined, ne
   const list = conditions ?? [];
   const cur = findCondition(list, next.type);
   if (cur && cur.status === next.status && cur.reason === next.reason && cur.message === next.message) return [...list];
-  const merged = cur && cur.status === next.status && cur.lastTransitionTime ? { ...next, lastTransitionTime: cur.lastTransitionTime } : next;
-  return list.some((c) => c.type === next.type) ? list.map((c) => (c.type === next.type ? merged : c)) : [...list, merged];
+  const merged =
+    cur && cur.status === next.status && cur.lastTransitionTime
+      ? { ...next, lastTransitionTime: cur.lastTransitionTime }
+      : next;
+  return list.some((c) => c.type === next.type)
+    ? list.map((c) => (c.type === next.type ? merged : c))
+    : [...list, merged];
 }
 
 export function removeCondition(conditions: readonly Condition[] | undefined, type: string): Condition[] {

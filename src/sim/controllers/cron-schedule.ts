@@ -8,7 +8,9 @@ export interface CronSchedule {
   next(t: Date): Date | undefined;
 }
 
-export type CronParse = { readonly ok: true; readonly schedule: CronSchedule } | { readonly ok: false; readonly message: string };
+export type CronParse =
+  | { readonly ok: true; readonly schedule: CronSchedule }
+  | { readonly ok: false; readonly message: string };
 
 interface Bounds {
   readonly min: number;
@@ -36,10 +38,13 @@ class ParseError extends Error {}
 
 /** strconv.Atoi's error texts. */
 function atoi(expr: string): number {
-  if (!/^[+-]?\d+$/.test(expr)) throw new ParseError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: invalid syntax`);
+  if (!/^[+-]?\d+$/.test(expr))
+    throw new ParseError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: invalid syntax`);
   const n = Number(expr);
   if (!Number.isSafeInteger(n) || Math.abs(n) > 2 ** 63 - 1)
-    throw new ParseError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: value out of range`);
+    throw new ParseError(
+      `failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: value out of range`,
+    );
   if (n < 0) throw new ParseError(`negative number (${n}) not allowed: ${expr}`);
   return n;
 }
@@ -138,7 +143,8 @@ export function parseCronSchedule(spec: string, timeZone?: string): CronParse {
       throw new ParseError(`unrecognized descriptor: ${spec}`);
     }
     const fields = spec.split(/\s+/).filter((f) => f !== '');
-    if (fields.length !== 5) throw new ParseError(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
+    if (fields.length !== 5)
+      throw new ParseError(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
     const [mi, h, dom, mo, dow] = fields as [string, string, string, string, string];
     const parsed: Spec = {
       minute: parseField(mi, MINUTES),
@@ -160,7 +166,16 @@ function everySchedule(ms: number): CronSchedule {
   return { next: (t) => new Date(t.getTime() - (t.getTime() % 1000) + step) };
 }
 
-const UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /** time.ParseDuration, returning milliseconds; errors read like Go's, wrapped as the cron library does. */
 function parseGoDuration(text: string, descriptor: string): number {
@@ -244,7 +259,13 @@ function specSchedule(spec: Spec, timeZone?: string): CronSchedule {
 /** Wall-clock fields of an instant in a zone (UTC when none). */
 function wallClock(timeZone: string | undefined): (d: Date) => Wall {
   if (!timeZone || timeZone === 'UTC' || timeZone === 'Etc/UTC') {
-    return (d) => ({ y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes() });
+    return (d) => ({
+      y: d.getUTCFullYear(),
+      mo: d.getUTCMonth() + 1,
+      d: d.getUTCDate(),
+      h: d.getUTCHours(),
+      mi: d.getUTCMinutes(),
+    });
   }
   const fmt = new Intl.DateTimeFormat('en-US', {
     timeZone,
@@ -257,7 +278,13 @@ function wallClock(timeZone: string | undefined): (d: Date) => Wall {
   });
   return (d) => {
     const parts = Object.fromEntries(fmt.formatToParts(d).map((p) => [p.type, p.value]));
-    return { y: Number(parts.year), mo: Number(parts.month), d: Number(parts.day), h: Number(parts.hour) % 24, mi: Number(parts.minute) };
+    return {
+      y: Number(parts.year),
+      mo: Number(parts.month),
+      d: Number(parts.day),
+      h: Number(parts.hour) % 24,
+      mi: Number(parts.minute),
+    };
   };
 }
 

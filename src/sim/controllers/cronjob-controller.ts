@@ -27,7 +27,10 @@ interface CronJobSpec {
   suspend?: boolean;
   successfulJobsHistoryLimit?: number;
   failedJobsHistoryLimit?: number;
-  jobTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown };
+  jobTemplate?: {
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: unknown;
+  };
 }
 
 interface ObjectRef {
@@ -69,7 +72,9 @@ export function cronJobController(ctx: ControllerContext, index: ObjectIndex): C
 }
 
 function jobFinished(job: KubeObject): 'Complete' | 'Failed' | undefined {
-  const c = statusOf<{ conditions?: Condition[] }>(job).conditions?.find((x) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True');
+  const c = statusOf<{ conditions?: Condition[] }>(job).conditions?.find(
+    (x) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True',
+  );
   return c ? (c.type as 'Complete' | 'Failed') : undefined;
 }
 
@@ -130,7 +135,14 @@ function syncCronJob(ctx: ControllerContext, index: ObjectIndex, cj: KubeObject)
 type Recorder = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
 /** Creates the Job for a due schedule; returns how long until the next one (ms), if any. */
-function schedule(ctx: ControllerContext, cj: KubeObject, spec: CronJobSpec, status: CronJobStatus, now: Date, event: Recorder): number | undefined {
+function schedule(
+  ctx: ControllerContext,
+  cj: KubeObject,
+  spec: CronJobSpec,
+  status: CronJobStatus,
+  now: Date,
+  event: Recorder,
+): number | undefined {
   if (spec.timeZone !== undefined && !knownTimeZone(spec.timeZone)) {
     event('Warning', 'UnknownTimeZone', `invalid timeZone: "${spec.timeZone}": unknown time zone ${spec.timeZone}`);
     return undefined;
@@ -157,18 +169,30 @@ function schedule(ctx: ControllerContext, cj: KubeObject, spec: CronJobSpec, sta
   const scheduled = recent.time;
   if (!scheduled || scheduled.getTime() > now.getTime()) return untilNext();
   if (recent.missed > 100) {
-    event('Warning', 'TooManyMissedTimes', `too many missed start times: ${recent.missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
+    event(
+      'Warning',
+      'TooManyMissedTimes',
+      `too many missed start times: ${recent.missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`,
+    );
   }
-  if (spec.startingDeadlineSeconds !== undefined && scheduled.getTime() + spec.startingDeadlineSeconds * 1000 < now.getTime()) {
+  if (
+    spec.startingDeadlineSeconds !== undefined &&
+    scheduled.getTime() + spec.startingDeadlineSeconds * 1000 < now.getTime()
+  ) {
     event('Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
     return untilNext();
   }
   const jobName = `${cj.metadata.name}-${Math.floor(scheduled.getTime() / 60_000)}`;
   const scheduledIso = isoSeconds(scheduled);
-  if ((status.active ?? []).some((r) => r.name === jobName) || status.lastScheduleTime === scheduledIso) return untilNext();
+  if ((status.active ?? []).some((r) => r.name === jobName) || status.lastScheduleTime === scheduledIso)
+    return untilNext();
   const policy = spec.concurrencyPolicy ?? 'Allow';
   if (policy === 'Forbid' && (status.active ?? []).length > 0) {
-    event('Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
+    event(
+      'Normal',
+      'JobAlreadyActive',
+      'Not starting job because prior execution is running and concurrency policy is Forbid',
+    );
     return untilNext();
   }
   if (policy === 'Replace') {
@@ -190,7 +214,10 @@ function schedule(ctx: ControllerContext, cj: KubeObject, spec: CronJobSpec, sta
       name: jobName,
       namespace: cj.metadata.namespace,
       ...(tpl.metadata?.labels ? { labels: { ...tpl.metadata.labels } } : {}),
-      annotations: { ...(tpl.metadata?.annotations ?? {}), [SCHEDULED_ANNOTATION]: scheduled.toISOString().replace('.000Z', 'Z') },
+      annotations: {
+        ...(tpl.metadata?.annotations ?? {}),
+        [SCHEDULED_ANNOTATION]: scheduled.toISOString().replace('.000Z', 'Z'),
+      },
       ownerReferences: [controllerRefTo(cj)],
     },
     spec: tpl.spec ?? {},
@@ -202,7 +229,7 @@ function schedule(ctx: ControllerContext, cj: KubeObject, spec: CronJobSpec, sta
     event('Normal', 'SuccessfulCreate', `Created job ${jobName}`);
   } else {
     const existing = ctx.store.get(K.jobs, cj.metadata.namespace, jobName);
-    if (!existing || !existing.metadata.ownerReferences?.some((r) => r.uid === cj.metadata.uid)) {
+    if (!existing?.metadata.ownerReferences?.some((r) => r.uid === cj.metadata.uid)) {
       event('Warning', 'FailedCreate', `Error creating job: ${res.message}`);
       return 1_000;
     }
@@ -247,12 +274,21 @@ function rfc1123z(d: Date): string {
 }
 
 /** cleanupFinishedJobs: keep the newest successfulJobsHistoryLimit / failedJobsHistoryLimit finished Jobs. */
-function cleanupFinished(ctx: ControllerContext, spec: CronJobSpec, jobs: readonly KubeObject[], event: Recorder): void {
+function cleanupFinished(
+  ctx: ControllerContext,
+  spec: CronJobSpec,
+  jobs: readonly KubeObject[],
+  event: Recorder,
+): void {
   const trim = (kind: 'Complete' | 'Failed', limit: number | undefined): void => {
     if (limit === undefined) return;
     const done = jobs
       .filter((j) => jobFinished(j) === kind)
-      .sort((a, b) => (statusOf<{ startTime?: string }>(a).startTime ?? a.metadata.creationTimestamp ?? '').localeCompare(statusOf<{ startTime?: string }>(b).startTime ?? b.metadata.creationTimestamp ?? ''));
+      .sort((a, b) =>
+        (statusOf<{ startTime?: string }>(a).startTime ?? a.metadata.creationTimestamp ?? '').localeCompare(
+          statusOf<{ startTime?: string }>(b).startTime ?? b.metadata.creationTimestamp ?? '',
+        ),
+      );
     for (const j of done.slice(0, Math.max(0, done.length - intOr(limit, 0)))) {
       try {
         ctx.store.delete(K.jobs, j.metadata.namespace, j.metadata.name ?? '', { propagationPolicy: 'Background' });

@@ -5,7 +5,7 @@
 
 import type { KubeObject } from '../objects.js';
 import { matchesNodeSelectorAndAffinity, toleratesTaint } from '../scheduler/node-filters.js';
-import { type NodeSelectorTerm, type Taint, type Toleration, nodeSpec, podSpec } from '../scheduler/pod-shape.js';
+import { type NodeSelectorTerm, nodeSpec, podSpec, type Taint, type Toleration } from '../scheduler/pod-shape.js';
 import type { LabelSelectorSpec } from '../store/selectors.js';
 import { selectorFromSpec } from '../store/selectors.js';
 import { claim } from './claim.js';
@@ -16,7 +16,7 @@ import type { ObjectIndex } from './object-index.js';
 import { ownerKey } from './owner-refs.js';
 import { createPodFor, deletePodFor, podFromTemplate, writeStatus } from './pod-control.js';
 import { isPodAvailable, isPodReady, msUntilAvailable, podPhase } from './pod-status.js';
-import { type IntOrString, type PodTemplate, intOr, specOf, statusOf } from './shapes.js';
+import { type IntOrString, intOr, type PodTemplate, specOf, statusOf } from './shapes.js';
 import { computeHash } from './template-hash.js';
 
 const COMPONENT = 'daemonset-controller';
@@ -93,7 +93,8 @@ function pinToNode(spec: Record<string, unknown>, node: string): void {
 function targetNode(pod: KubeObject): string | undefined {
   const spec = podSpec(pod);
   if (spec.nodeName) return spec.nodeName;
-  for (const term of spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
+  for (const term of spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ??
+    []) {
     const f = term.matchFields?.find((r) => r.key === 'metadata.name' && r.operator === 'In');
     if (f?.values?.[0]) return f.values[0];
   }
@@ -107,7 +108,9 @@ function placement(ds: KubeObject, node: KubeObject): { run: boolean; keep: bool
   const probe = { apiVersion: 'v1', kind: 'Pod', metadata: {}, spec } as KubeObject;
   if (!matchesNodeSelectorAndAffinity(probe, node)) return { run: false, keep: false };
   const tolerations = (spec.tolerations as Toleration[]) ?? [];
-  const untolerated = (nodeSpec(node).taints ?? []).filter((t: Taint) => !tolerations.some((tol) => toleratesTaint(tol, t)));
+  const untolerated = (nodeSpec(node).taints ?? []).filter(
+    (t: Taint) => !tolerations.some((tol) => toleratesTaint(tol, t)),
+  );
   const run = !untolerated.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
   const keep = !untolerated.some((t) => t.effect === 'NoExecute');
   return { run, keep };
@@ -119,7 +122,9 @@ function revisionOf(ds: KubeObject): string {
 
 function syncDaemonSet(ctx: ControllerContext, index: ObjectIndex, ds: KubeObject): void {
   const spec = specOf<DaemonSetSpec>(ds);
-  const pods = claim(ctx, index, K.pods, ds, selectorFromSpec(spec.selector)).filter((p) => !p.metadata.deletionTimestamp);
+  const pods = claim(ctx, index, K.pods, ds, selectorFromSpec(spec.selector)).filter(
+    (p) => !p.metadata.deletionTimestamp,
+  );
   const nodes = ctx.store.all(K.nodes);
   const nodeNames = new Set(nodes.map((n) => n.metadata.name ?? ''));
   const byNode = new Map<string, KubeObject[]>();
@@ -163,7 +168,9 @@ function syncDaemonSet(ctx: ControllerContext, index: ObjectIndex, ds: KubeObjec
       continue;
     }
     // More than one daemon pod on a node: keep the oldest.
-    const sorted = [...mine].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+    const sorted = [...mine].sort((a, b) =>
+      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+    );
     for (const p of sorted.slice(1)) deletePodFor(ctx, ds, COMPONENT, p);
   }
   rollingUpdate(ctx, index, ds, revision);
@@ -224,6 +231,8 @@ function daemonStatus(ctx: ControllerContext, index: ObjectIndex, ds: KubeObject
     ...(updated ? { updatedNumberScheduled: updated } : {}),
     ...(available ? { numberAvailable: available } : {}),
     ...(desired - available > 0 ? { numberUnavailable: desired - available } : {}),
-    ...(statusOf<{ collisionCount?: number }>(ds).collisionCount ? { collisionCount: statusOf<{ collisionCount?: number }>(ds).collisionCount } : {}),
+    ...(statusOf<{ collisionCount?: number }>(ds).collisionCount
+      ? { collisionCount: statusOf<{ collisionCount?: number }>(ds).collisionCount }
+      : {}),
   };
 }

@@ -4,28 +4,27 @@
 // spec.paused, and reports status with Progressing/Available conditions. `kubectl rollout undo` patches
 // the template back; the matching old ReplicaSet is then found by template and given a new revision.
 
-import { type KubeObject, clone } from '../objects.js';
+import { clone, type KubeObject } from '../objects.js';
 import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { StatusError } from '../store/status-error.js';
 import { claim } from './claim.js';
 import { findCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller.js';
 import {
-  REASON,
+  calculateStatus,
   deploymentComplete,
   deploymentStatus,
   msUntilDeadline,
   newCondition,
   progressDeadline,
+  REASON,
   rolloutStatus,
-  calculateStatus,
 } from './deployment-status.js';
 import {
-  DESIRED_REPLICAS,
-  REVISION,
   activeOnly,
   annotationInt,
   byCreation,
+  DESIRED_REPLICAS,
   desiredReplicas,
   findActiveOrLatest,
   isRollingUpdate,
@@ -36,6 +35,7 @@ import {
   newRSAnnotations,
   newRSNewReplicas,
   proportion,
+  REVISION,
   replicasAnnotations,
   revisionOf,
   rsReplicas,
@@ -45,11 +45,11 @@ import {
 } from './deployment-util.js';
 import { K, keyOf, splitKey } from './kinds.js';
 import type { ObjectIndex } from './object-index.js';
-import { ownerKey, isControlledBy, controllerRefOf, controllerRefTo } from './owner-refs.js';
+import { controllerRefOf, controllerRefTo, isControlledBy, ownerKey } from './owner-refs.js';
 import { writeStatus } from './pod-control.js';
 import { isPodTerminal } from './pod-status.js';
 import { type DeploymentSpec, type DeploymentStatus, intOr, specOf } from './shapes.js';
-import { POD_TEMPLATE_HASH, canonicalJson, computeHash, templatesEqualIgnoringHash } from './template-hash.js';
+import { canonicalJson, computeHash, POD_TEMPLATE_HASH, templatesEqualIgnoringHash } from './template-hash.js';
 
 const COMPONENT = 'deployment-controller';
 
@@ -127,7 +127,8 @@ function syncDeployment(s: Sync): void {
   if (selector.length === 0) {
     s.event('SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.', 'Warning');
     const st = deploymentStatus(s.d);
-    if (intOr(st.observedGeneration, 0) < (s.d.metadata.generation ?? 1)) s.save({ ...st, observedGeneration: s.d.metadata.generation ?? 1 });
+    if (intOr(st.observedGeneration, 0) < (s.d.metadata.generation ?? 1))
+      s.save({ ...st, observedGeneration: s.d.metadata.generation ?? 1 });
     return;
   }
   const rsList = claim(s.ctx, s.index, K.replicaSets, s.d, selector);
@@ -153,8 +154,10 @@ function checkPausedConditions(s: Sync): void {
   const paused = !!specOf<DeploymentSpec>(s.d).paused;
   const pausedCond = cond?.reason === REASON.paused;
   let next: ReturnType<typeof newCondition> | undefined;
-  if (paused && !pausedCond) next = newCondition('Progressing', 'Unknown', REASON.paused, 'Deployment is paused', s.now);
-  else if (!paused && pausedCond) next = newCondition('Progressing', 'Unknown', REASON.resumed, 'Deployment is resumed', s.now);
+  if (paused && !pausedCond)
+    next = newCondition('Progressing', 'Unknown', REASON.paused, 'Deployment is paused', s.now);
+  else if (!paused && pausedCond)
+    next = newCondition('Progressing', 'Unknown', REASON.resumed, 'Deployment is resumed', s.now);
   if (!next) return;
   const conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'Progressing'), next];
   s.save({ ...st, conditions });
@@ -171,14 +174,21 @@ function replicaSets(s: Sync, rsList: readonly KubeObject[], createIfMissing: bo
   const hash = computeHash(template, deploymentStatus(s.d).collisionCount);
   const sorted = [...rsList].sort(byCreation);
   const existing = sorted.find(
-    (rs) => templatesEqualIgnoringHash(specOf<DeploymentSpec>(rs).template, template) || rs.metadata.labels?.[POD_TEMPLATE_HASH] === hash,
+    (rs) =>
+      templatesEqualIgnoringHash(specOf<DeploymentSpec>(rs).template, template) ||
+      rs.metadata.labels?.[POD_TEMPLATE_HASH] === hash,
   );
   const oldRSs = sorted.filter((rs) => rs !== existing);
   const newRS = newReplicaSet(s, existing, oldRSs, createIfMissing);
   return { newRS, oldRSs };
 }
 
-function newReplicaSet(s: Sync, existing: KubeObject | undefined, oldRSs: readonly KubeObject[], create: boolean): KubeObject | undefined {
+function newReplicaSet(
+  s: Sync,
+  existing: KubeObject | undefined,
+  oldRSs: readonly KubeObject[],
+  create: boolean,
+): KubeObject | undefined {
   const spec = specOf<DeploymentSpec>(s.d);
   const newRevision = maxRevision(oldRSs) + 1;
   const minReadySeconds = intOr(spec.minReadySeconds, 0);
@@ -196,7 +206,13 @@ function newReplicaSet(s: Sync, existing: KubeObject | undefined, oldRSs: readon
     const st = deploymentStatus(s.d);
     let status: DeploymentStatus | undefined;
     if (progressDeadline(s.d) !== undefined && !findCondition(st.conditions, 'Progressing')) {
-      const cond = newCondition('Progressing', 'True', REASON.foundNewRS, `Found new replica set "${existing.metadata.name}"`, s.now);
+      const cond = newCondition(
+        'Progressing',
+        'True',
+        REASON.foundNewRS,
+        `Found new replica set "${existing.metadata.name}"`,
+        s.now,
+      );
       status = { ...st, conditions: [...(st.conditions ?? []), cond] };
     }
     s.save(status, existing.metadata.annotations?.[REVISION] ?? '');
@@ -206,7 +222,10 @@ function newReplicaSet(s: Sync, existing: KubeObject | undefined, oldRSs: readon
   const collisionCount = deploymentStatus(s.d).collisionCount;
   const hash = computeHash(spec.template, collisionCount);
   const template = clone(spec.template ?? {});
-  template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash } };
+  template.metadata = {
+    ...(template.metadata ?? {}),
+    labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash },
+  };
   const selector = clone(spec.selector ?? {});
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash };
   const draft = {
@@ -229,8 +248,13 @@ function newReplicaSet(s: Sync, existing: KubeObject | undefined, oldRSs: readon
     created = s.ctx.store.create(K.replicaSets, draft);
   } catch (err) {
     if (!(err instanceof StatusError)) throw err;
-    const other = err.code === 409 ? s.ctx.store.get(K.replicaSets, s.d.metadata.namespace, draft.metadata.name ?? '') : undefined;
-    if (other && isControlledBy(other, s.d) && templatesEqualIgnoringHash(specOf<DeploymentSpec>(other).template, spec.template)) {
+    const other =
+      err.code === 409 ? s.ctx.store.get(K.replicaSets, s.d.metadata.namespace, draft.metadata.name ?? '') : undefined;
+    if (
+      other &&
+      isControlledBy(other, s.d) &&
+      templatesEqualIgnoringHash(specOf<DeploymentSpec>(other).template, spec.template)
+    ) {
       created = other;
       alreadyExists = true;
     } else if (other) {
@@ -242,18 +266,28 @@ function newReplicaSet(s: Sync, existing: KubeObject | undefined, oldRSs: readon
     } else {
       const msg = `Failed to create new replica set "${draft.metadata.name}": ${err.message}`;
       const st = deploymentStatus(s.d);
-      const conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'Progressing'), newCondition('Progressing', 'False', REASON.failedRSCreate, msg, s.now)];
+      const conditions = [
+        ...(st.conditions ?? []).filter((c) => c.type !== 'Progressing'),
+        newCondition('Progressing', 'False', REASON.failedRSCreate, msg, s.now),
+      ];
       s.event(REASON.failedRSCreate, msg, 'Warning');
       s.save({ ...st, conditions });
       s.delay = 1_000;
       return undefined;
     }
   }
-  if (!alreadyExists && replicas > 0) s.event('ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`);
+  if (!alreadyExists && replicas > 0)
+    s.event('ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`);
   const st = deploymentStatus(s.d);
   let status: DeploymentStatus | undefined;
   if (!alreadyExists && progressDeadline(s.d) !== undefined) {
-    const cond = newCondition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${created.metadata.name}"`, s.now);
+    const cond = newCondition(
+      'Progressing',
+      'True',
+      REASON.newRSCreated,
+      `Created new replica set "${created.metadata.name}"`,
+      s.now,
+    );
     status = { ...st, conditions: [...(st.conditions ?? []).filter((c) => c.type !== 'Progressing'), cond] };
   }
   s.save(status, String(newRevision));
@@ -282,7 +316,11 @@ function scaleReplicaSet(s: Sync, rs: KubeObject, size: number, operation: 'up' 
       (cur.spec as DeploymentSpec).replicas = size;
       cur.metadata.annotations = { ...(cur.metadata.annotations ?? {}), ...wanted };
     }) ?? rs;
-  if (current !== size) s.event('ScalingReplicaSet', `Scaled ${operation ?? (current < size ? 'up' : 'down')} replica set ${rs.metadata.name} from ${current} to ${size}`);
+  if (current !== size)
+    s.event(
+      'ScalingReplicaSet',
+      `Scaled ${operation ?? (current < size ? 'up' : 'down')} replica set ${rs.metadata.name} from ${current} to ${size}`,
+    );
   return updated;
 }
 
@@ -353,7 +391,11 @@ function rolloutRolling(s: Sync, rsList: readonly KubeObject[]): void {
     return;
   }
   if (deploymentComplete(s.d, deploymentStatus(s.d))) cleanup(s, olds);
-  syncRolloutStatus(s, olds.map((rs) => s.refresh(rs)), nrs);
+  syncRolloutStatus(
+    s,
+    olds.map((rs) => s.refresh(rs)),
+    nrs,
+  );
 }
 
 function reconcileNewReplicaSet(s: Sync, allRSs: readonly KubeObject[], newRS: KubeObject): boolean {
@@ -434,9 +476,16 @@ function cleanup(s: Sync, oldRSs: readonly KubeObject[]): void {
   const byRevision = [...alive].sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
   for (const rs of byRevision.slice(0, excess)) {
     const st = rsStatus(rs);
-    if (intOr(st.replicas, 0) !== 0 || rsReplicas(rs) !== 0 || (rs.metadata.generation ?? 1) > intOr(st.observedGeneration, 0)) continue;
+    if (
+      intOr(st.replicas, 0) !== 0 ||
+      rsReplicas(rs) !== 0 ||
+      (rs.metadata.generation ?? 1) > intOr(st.observedGeneration, 0)
+    )
+      continue;
     try {
-      s.ctx.store.delete(K.replicaSets, rs.metadata.namespace, rs.metadata.name ?? '', { propagationPolicy: 'Background' });
+      s.ctx.store.delete(K.replicaSets, rs.metadata.namespace, rs.metadata.name ?? '', {
+        propagationPolicy: 'Background',
+      });
     } catch (err) {
       if (!(err instanceof StatusError)) throw err;
     }

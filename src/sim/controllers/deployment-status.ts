@@ -22,7 +22,13 @@ export const REASON = {
   minUnavailable: 'MinimumReplicasUnavailable',
 } as const;
 
-export function newCondition(type: string, status: Condition['status'], reason: string, message: string, now: Date): Condition {
+export function newCondition(
+  type: string,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  now: Date,
+): Condition {
   const t = isoSeconds(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
@@ -60,15 +66,26 @@ function withCounts(s: {
 }
 
 /** calculateStatus. */
-export function calculateStatus(allRSs: readonly KubeObject[], newRS: KubeObject | undefined, d: KubeObject, now: Date): DeploymentStatus {
+export function calculateStatus(
+  allRSs: readonly KubeObject[],
+  newRS: KubeObject | undefined,
+  d: KubeObject,
+  now: Date,
+): DeploymentStatus {
   const available = sumStatus(allRSs, 'availableReplicas');
   const total = sumReplicas(allRSs);
   const prev = deploymentStatus(d);
   let conditions = [...(prev.conditions ?? [])];
   if (available >= desiredReplicas(d) - maxUnavailable(d)) {
-    conditions = setCondition(conditions, newCondition('Available', 'True', REASON.minAvailable, 'Deployment has minimum availability.', now));
+    conditions = setCondition(
+      conditions,
+      newCondition('Available', 'True', REASON.minAvailable, 'Deployment has minimum availability.', now),
+    );
   } else {
-    conditions = setCondition(conditions, newCondition('Available', 'False', REASON.minUnavailable, 'Deployment does not have minimum availability.', now));
+    conditions = setCondition(
+      conditions,
+      newCondition('Available', 'False', REASON.minUnavailable, 'Deployment does not have minimum availability.', now),
+    );
   }
   return withCounts({
     observedGeneration: d.metadata.generation ?? 1,
@@ -116,27 +133,38 @@ function timedOut(d: KubeObject, s: DeploymentStatus, now: Date): boolean {
 }
 
 /** syncRolloutStatus's status: calculateStatus plus the Progressing condition. */
-export function rolloutStatus(allRSs: readonly KubeObject[], newRS: KubeObject | undefined, d: KubeObject, now: Date): DeploymentStatus {
+export function rolloutStatus(
+  allRSs: readonly KubeObject[],
+  newRS: KubeObject | undefined,
+  d: KubeObject,
+  now: Date,
+): DeploymentStatus {
   const next = calculateStatus(allRSs, newRS, d, now);
   const name = d.metadata.name ?? '';
   const rsName = newRS?.metadata.name;
   let conditions = next.conditions ?? [];
   if (progressDeadline(d) === undefined) conditions = removeCondition(conditions, 'Progressing');
   const current = findCondition(deploymentStatus(d).conditions, 'Progressing');
-  const complete = intOr(next.replicas, 0) === intOr(next.updatedReplicas, 0) && current?.reason === REASON.newRSAvailable;
+  const complete =
+    intOr(next.replicas, 0) === intOr(next.updatedReplicas, 0) && current?.reason === REASON.newRSAvailable;
   if (progressDeadline(d) !== undefined && !complete) {
     const withConds = { ...next, conditions };
     if (deploymentComplete(d, withConds)) {
-      const msg = rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : `Deployment "${name}" has successfully progressed.`;
+      const msg = rsName
+        ? `ReplicaSet "${rsName}" has successfully progressed.`
+        : `Deployment "${name}" has successfully progressed.`;
       conditions = setCondition(conditions, newCondition('Progressing', 'True', REASON.newRSAvailable, msg, now));
     } else if (deploymentProgressing(d, withConds)) {
       const msg = rsName ? `ReplicaSet "${rsName}" is progressing.` : `Deployment "${name}" is progressing.`;
       // Progress refreshes lastUpdateTime even when the reason is unchanged (that is what the deadline measures).
       const cond = newCondition('Progressing', 'True', REASON.rsUpdated, msg, now);
-      if (current?.status === 'True' && current.lastTransitionTime) cond.lastTransitionTime = current.lastTransitionTime;
+      if (current?.status === 'True' && current.lastTransitionTime)
+        cond.lastTransitionTime = current.lastTransitionTime;
       conditions = [...removeCondition(conditions, 'Progressing'), cond];
     } else if (timedOut(d, withConds, now)) {
-      const msg = rsName ? `ReplicaSet "${rsName}" has timed out progressing.` : `Deployment "${name}" has timed out progressing.`;
+      const msg = rsName
+        ? `ReplicaSet "${rsName}" has timed out progressing.`
+        : `Deployment "${name}" has timed out progressing.`;
       conditions = setCondition(conditions, newCondition('Progressing', 'False', REASON.timedOut, msg, now));
     }
   }
@@ -156,7 +184,14 @@ function replicaFailure(allRSs: readonly KubeObject[], newRS: KubeObject | undef
     const c = findCondition(rsStatus(rs).conditions, 'ReplicaFailure');
     if (!c) return undefined;
     const t = c.lastTransitionTime;
-    return { type: 'ReplicaFailure', status: c.status, lastUpdateTime: t, lastTransitionTime: t, reason: c.reason ?? '', message: c.message ?? '' };
+    return {
+      type: 'ReplicaFailure',
+      status: c.status,
+      lastUpdateTime: t,
+      lastTransitionTime: t,
+      reason: c.reason ?? '',
+      message: c.message ?? '',
+    };
   };
   return pick(newRS) ?? allRSs.map(pick).find((c) => c);
 }

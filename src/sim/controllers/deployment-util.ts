@@ -3,7 +3,15 @@
 
 import type { KubeObject } from '../objects.js';
 import { scaledValue } from './int-or-percent.js';
-import { type DeploymentSpec, type DeploymentStatus, type ReplicaSetSpec, type ReplicaSetStatus, intOr, specOf, statusOf } from './shapes.js';
+import {
+  type DeploymentSpec,
+  type DeploymentStatus,
+  intOr,
+  type ReplicaSetSpec,
+  type ReplicaSetStatus,
+  specOf,
+  statusOf,
+} from './shapes.js';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
@@ -12,7 +20,14 @@ export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Deployment annotations that are not copied onto its ReplicaSets. */
-const SKIP_COPY = new Set([LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, 'deprecated.deployment.rollback.to']);
+const SKIP_COPY = new Set([
+  LAST_APPLIED,
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  'deprecated.deployment.rollback.to',
+]);
 
 export function desiredReplicas(d: KubeObject): number {
   return Math.max(0, intOr(specOf<DeploymentSpec>(d).replicas, 1));
@@ -54,7 +69,10 @@ export function sumReplicas(rss: readonly (KubeObject | undefined)[]): number {
   return rss.reduce((n, rs) => n + (rs ? rsReplicas(rs) : 0), 0);
 }
 
-export function sumStatus(rss: readonly (KubeObject | undefined)[], field: 'replicas' | 'readyReplicas' | 'availableReplicas'): number {
+export function sumStatus(
+  rss: readonly (KubeObject | undefined)[],
+  field: 'replicas' | 'readyReplicas' | 'availableReplicas',
+): number {
   return rss.reduce((n, rs) => n + (rs ? intOr(rsStatus(rs)[field], 0) : 0), 0);
 }
 
@@ -98,11 +116,18 @@ export function annotationInt(rs: KubeObject, key: string): number | undefined {
 export function isSaturated(d: KubeObject, rs: KubeObject | undefined): boolean {
   if (!rs) return false;
   const desired = desiredReplicas(d);
-  return annotationInt(rs, DESIRED_REPLICAS) === desired && rsReplicas(rs) === desired && intOr(rsStatus(rs).availableReplicas, 0) === desired;
+  return (
+    annotationInt(rs, DESIRED_REPLICAS) === desired &&
+    rsReplicas(rs) === desired &&
+    intOr(rsStatus(rs).availableReplicas, 0) === desired
+  );
 }
 
 /** FindActiveOrLatest: the single active ReplicaSet, or the newest when none is active. */
-export function findActiveOrLatest(newRS: KubeObject | undefined, oldRSs: readonly KubeObject[]): KubeObject | undefined {
+export function findActiveOrLatest(
+  newRS: KubeObject | undefined,
+  oldRSs: readonly KubeObject[],
+): KubeObject | undefined {
   if (!newRS && oldRSs.length === 0) return undefined;
   const newestFirst = [...oldRSs].sort((a, b) => byCreation(b, a));
   const active = activeOnly([...newestFirst, newRS]);
@@ -137,7 +162,12 @@ function roundHalfAway(x: number): number {
 }
 
 /** copyDeploymentAnnotationsToReplicaSet + revision bookkeeping; returns the annotations to store. */
-export function newRSAnnotations(d: KubeObject, rs: KubeObject, newRevision: number, exists: boolean): Record<string, string> {
+export function newRSAnnotations(
+  d: KubeObject,
+  rs: KubeObject,
+  newRevision: number,
+  exists: boolean,
+): Record<string, string> {
   const out: Record<string, string> = { ...(rs.metadata.annotations ?? {}) };
   for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) if (!SKIP_COPY.has(k)) out[k] = v;
   const old = out[REVISION];

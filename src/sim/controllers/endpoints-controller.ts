@@ -4,13 +4,13 @@
 // readiness. Services without a selector and ExternalName services are left alone, as in Kubernetes.
 
 import type { KubeObject } from '../objects.js';
-import { StatusError } from '../store/status-error.js';
 import { matchLabels } from '../store/selectors.js';
+import { StatusError } from '../store/status-error.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { K, keyOf, splitKey } from './kinds.js';
 import type { ObjectIndex } from './object-index.js';
 import { controllerRefTo, ownerKey } from './owner-refs.js';
-import { type Backend, type ResolvedPort, type ServiceSpec, backendsFor, groupByPorts } from './service-backends.js';
+import { type Backend, backendsFor, groupByPorts, type ResolvedPort, type ServiceSpec } from './service-backends.js';
 import { canonicalJson } from './template-hash.js';
 
 const COMPONENT = 'endpoint-controller';
@@ -92,7 +92,12 @@ function endpointAddress(b: Backend, svc: KubeObject): Record<string, unknown> {
 }
 
 function portList(ports: readonly ResolvedPort[]): Record<string, unknown>[] {
-  return ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol, ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) }));
+  return ports.map((p) => ({
+    ...(p.name ? { name: p.name } : {}),
+    port: p.port,
+    protocol: p.protocol,
+    ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+  }));
 }
 
 function syncEndpoints(ctx: ControllerContext, svc: KubeObject, backends: readonly Backend[]): void {
@@ -121,7 +126,9 @@ function syncEndpoints(ctx: ControllerContext, svc: KubeObject, backends: readon
     );
     return;
   }
-  const same = canonicalJson(existing.subsets ?? []) === canonicalJson(subsets) && canonicalJson(existing.metadata.labels ?? {}) === canonicalJson(labels);
+  const same =
+    canonicalJson(existing.subsets ?? []) === canonicalJson(subsets) &&
+    canonicalJson(existing.metadata.labels ?? {}) === canonicalJson(labels);
   if (same) return;
   write(() =>
     ctx.store.modify(K.endpoints, ns, name, (ep) => {
@@ -154,7 +161,12 @@ function syncSlices(ctx: ControllerContext, index: ObjectIndex, svc: KubeObject,
           conditions: { ready: b.ready, serving: b.serving, terminating: b.terminating },
           ...(spec.hostname && spec.subdomain === svc.metadata.name ? { hostname: spec.hostname } : {}),
           ...(nodeName ? { nodeName } : {}),
-          targetRef: { kind: 'Pod', namespace: b.pod.metadata.namespace, name: b.pod.metadata.name, uid: b.pod.metadata.uid },
+          targetRef: {
+            kind: 'Pod',
+            namespace: b.pod.metadata.namespace,
+            name: b.pod.metadata.name,
+            uid: b.pod.metadata.uid,
+          },
           ...(zone ? { zone } : {}),
         };
       }),
@@ -163,7 +175,9 @@ function syncSlices(ctx: ControllerContext, index: ObjectIndex, svc: KubeObject,
   // A Service with nothing selected still gets one empty placeholder slice.
   if (desired.length === 0) desired.push({ ports: [], endpoints: [] });
   const labels = { ...serviceLabels(svc), [SERVICE_NAME]: svc.metadata.name ?? '', [MANAGED_BY]: SLICE_MANAGER };
-  const existing = index.ownedBy(K.endpointSlices, svc.metadata.uid).filter((s) => s.metadata.labels?.[MANAGED_BY] === SLICE_MANAGER);
+  const existing = index
+    .ownedBy(K.endpointSlices, svc.metadata.uid)
+    .filter((s) => s.metadata.labels?.[MANAGED_BY] === SLICE_MANAGER);
   const unused = new Set(existing);
   for (const want of desired) {
     const key = canonicalJson(want.ports);
@@ -189,7 +203,12 @@ function syncSlices(ctx: ControllerContext, index: ObjectIndex, svc: KubeObject,
       ctx.store.create(K.endpointSlices, {
         apiVersion: 'discovery.k8s.io/v1',
         kind: 'EndpointSlice',
-        metadata: { generateName: `${svc.metadata.name}-`, namespace: ns, labels, ownerReferences: [controllerRefTo(svc)] },
+        metadata: {
+          generateName: `${svc.metadata.name}-`,
+          namespace: ns,
+          labels,
+          ownerReferences: [controllerRefTo(svc)],
+        },
         addressType: 'IPv4',
         endpoints: want.endpoints,
         ...(want.ports.length ? { ports: want.ports } : {}),

@@ -15,11 +15,11 @@ import {
   DEFAULT_SCALE_DOWN,
   DEFAULT_SCALE_UP,
   type PodSample,
-  type ScaleEvent,
-  type ScalingRules,
   rateLimit,
   replicasForAverageValue,
   replicasForUtilization,
+  type ScaleEvent,
+  type ScalingRules,
 } from './hpa-replicas.js';
 import { K, keyOf, splitKey } from './kinds.js';
 import type { ObjectIndex } from './object-index.js';
@@ -104,7 +104,9 @@ function cond(type: string, status: Condition['status'], reason: string, message
 
 function annotationCpu(pod: KubeObject): number | undefined {
   const a = pod.metadata.annotations ?? {};
-  const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
+  const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
+    (c) => c.name,
+  );
   let total = 0;
   let any = false;
   for (const c of containers) {
@@ -117,8 +119,18 @@ function annotationCpu(pod: KubeObject): number | undefined {
 }
 
 function requestOf(pod: KubeObject, resource: string, container?: string): number {
-  const containers = ((pod.spec as { containers?: { name: string; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[] } | undefined)
-    ?.containers ?? []).filter((c) => !container || c.name === container);
+  const containers = (
+    (
+      pod.spec as
+        | {
+            containers?: {
+              name: string;
+              resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+            }[];
+          }
+        | undefined
+    )?.containers ?? []
+  ).filter((c) => !container || c.name === container);
   let total = 0;
   for (const c of containers) {
     const raw = c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource];
@@ -130,14 +142,22 @@ function requestOf(pod: KubeObject, resource: string, container?: string): numbe
 }
 
 function metricName(resource: string, target: MetricTarget): string {
-  return target.type === 'Utilization' ? `${resource} resource utilization (percentage of request)` : `${resource} resource`;
+  return target.type === 'Utilization'
+    ? `${resource} resource utilization (percentage of request)`
+    : `${resource} resource`;
 }
 
 function formatUsage(resource: string, value: number): string {
   return resource === 'cpu' ? `${Math.round(value)}m` : String(Math.round(value));
 }
 
-function syncHpa(ctx: ControllerContext, index: ObjectIndex, metrics: PodMetricsSource, hpa: KubeObject, mem: Memory): void {
+function syncHpa(
+  ctx: ControllerContext,
+  index: ObjectIndex,
+  metrics: PodMetricsSource,
+  hpa: KubeObject,
+  mem: Memory,
+): void {
   const spec = specOf<HpaSpec>(hpa);
   const prev = statusOf<HpaStatus>(hpa);
   const now = ctx.clock.now();
@@ -152,14 +172,32 @@ function syncHpa(ctx: ControllerContext, index: ObjectIndex, metrics: PodMetrics
   const targetResource = TARGET_KINDS[ref.kind ?? ''];
   const target = targetResource ? ctx.store.get(targetResource, ns, ref.name ?? '') : undefined;
   if (!target || !targetResource) {
-    const what = targetResource ? `${targetResource.plural}.${targetResource.group}` : `${(ref.kind ?? '').toLowerCase()}s`;
+    const what = targetResource
+      ? `${targetResource.plural}.${targetResource.group}`
+      : `${(ref.kind ?? '').toLowerCase()}s`;
     const message = `${what} "${ref.name}" not found`;
     event('Warning', 'FailedGetScale', message);
-    set(cond('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${message}`, now));
+    set(
+      cond(
+        'AbleToScale',
+        'False',
+        'FailedGetScale',
+        `the HPA controller was unable to get the target's current scale: ${message}`,
+        now,
+      ),
+    );
     writeStatus(ctx, K.hpas, hpa, { ...statusBase(hpa, prev, 0, 0), conditions });
     return;
   }
-  set(cond('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale", now));
+  set(
+    cond(
+      'AbleToScale',
+      'True',
+      'SucceededGetScale',
+      "the HPA controller was able to get the target's current scale",
+      now,
+    ),
+  );
   const current = intOr((target.spec as { replicas?: number } | undefined)?.replicas, 1);
   const min = intOr(spec.minReplicas, 1);
   const max = intOr(spec.maxReplicas, min);
@@ -168,7 +206,15 @@ function syncHpa(ctx: ControllerContext, index: ObjectIndex, metrics: PodMetrics
   const currentMetrics: Record<string, unknown>[] = [];
   if (current === 0 && min !== 0) {
     desired = 0;
-    set(cond('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero', now));
+    set(
+      cond(
+        'ScalingActive',
+        'False',
+        'ScalingDisabled',
+        'scaling is disabled since the replica count of the target is zero',
+        now,
+      ),
+    );
   } else if (current > max) {
     desired = max;
     rescaleReason = 'Current number of replicas above Spec.MaxReplicas';
@@ -176,14 +222,20 @@ function syncHpa(ctx: ControllerContext, index: ObjectIndex, metrics: PodMetrics
     desired = min;
     rescaleReason = 'Current number of replicas below Spec.MinReplicas';
   } else {
-    const selector = selectorFromSpec((target.spec as { selector?: Parameters<typeof selectorFromSpec>[0] } | undefined)?.selector);
-    const pods = index.inNamespace(K.pods, ns).filter((p) => selector.length > 0 && matchLabels(selector, p.metadata.labels));
+    const selector = selectorFromSpec(
+      (target.spec as { selector?: Parameters<typeof selectorFromSpec>[0] } | undefined)?.selector,
+    );
+    const pods = index
+      .inNamespace(K.pods, ns)
+      .filter((p) => selector.length > 0 && matchLabels(selector, p.metadata.labels));
     let proposal = 0;
     let proposalMetric = '';
     let firstError: string | undefined;
     let firstMetricError: string | undefined;
     let invalid = 0;
-    const specs = spec.metrics?.length ? spec.metrics : [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+    const specs = spec.metrics?.length
+      ? spec.metrics
+      : [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
     for (const m of specs) {
       const source = m.type === 'ContainerResource' ? m.containerResource : m.resource;
       const resource = source?.name ?? 'cpu';
@@ -195,9 +247,20 @@ function syncHpa(ctx: ControllerContext, index: ObjectIndex, metrics: PodMetrics
         firstMetricError ??= `unsupported metric source type "${m.type}" in the simulator`;
         continue;
       }
-      const samples: PodSample[] = pods.map((pod) => ({ pod, usage: usage(metrics, pod, resource), request: requestOf(pod, resource, container) }));
+      const samples: PodSample[] = pods.map((pod) => ({
+        pod,
+        usage: usage(metrics, pod, resource),
+        request: requestOf(pod, resource, container),
+      }));
       let result: Computed;
-      if (target.type === 'Utilization') result = replicasForUtilization(current, samples, intOr(target.averageUtilization, 80), resource, now.getTime());
+      if (target.type === 'Utilization')
+        result = replicasForUtilization(
+          current,
+          samples,
+          intOr(target.averageUtilization, 80),
+          resource,
+          now.getTime(),
+        );
       else {
         const raw = parseQuantityExact(target.averageValue ?? '0');
         const value = raw ? (resource === 'cpu' ? Number(raw.nanos) / 1e6 : Number(raw.nanos) / 1e9) : 0;
@@ -228,12 +291,36 @@ function syncHpa(ctx: ControllerContext, index: ObjectIndex, metrics: PodMetrics
       }
     }
     if (invalid >= specs.length || (invalid > 0 && proposal < current)) {
-      set(cond('ScalingActive', 'False', 'FailedGetResourceMetric', firstError ?? 'the HPA was unable to compute the replica count', now));
-      event('Warning', 'FailedComputeMetricsReplicas', `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstMetricError ?? ''}`);
-      writeStatus(ctx, K.hpas, hpa, { ...statusBase(hpa, prev, current, current), ...(currentMetrics.length ? { currentMetrics } : {}), conditions });
+      set(
+        cond(
+          'ScalingActive',
+          'False',
+          'FailedGetResourceMetric',
+          firstError ?? 'the HPA was unable to compute the replica count',
+          now,
+        ),
+      );
+      event(
+        'Warning',
+        'FailedComputeMetricsReplicas',
+        `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstMetricError ?? ''}`,
+      );
+      writeStatus(ctx, K.hpas, hpa, {
+        ...statusBase(hpa, prev, current, current),
+        ...(currentMetrics.length ? { currentMetrics } : {}),
+        conditions,
+      });
       return;
     }
-    set(cond('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${proposalMetric}`, now));
+    set(
+      cond(
+        'ScalingActive',
+        'True',
+        'ValidMetricFound',
+        `the HPA was able to successfully calculate a replica count from ${proposalMetric}`,
+        now,
+      ),
+    );
     desired = normalize(spec, mem, current, proposal, min, max, now.getTime(), set, now);
     if (desired > current) rescaleReason = `${proposalMetric} above target`;
     else if (desired < current) rescaleReason = 'All metrics below target';
@@ -244,13 +331,29 @@ function syncHpa(ctx: ControllerContext, index: ObjectIndex, metrics: PodMetrics
       ctx.store.modify(targetResource, ns, ref.name ?? '', (t) => {
         (t.spec as { replicas?: number }).replicas = desired;
       });
-      set(cond('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`, now));
+      set(
+        cond(
+          'AbleToScale',
+          'True',
+          'SucceededRescale',
+          `the HPA controller was able to update the target scale to ${desired}`,
+          now,
+        ),
+      );
       event('Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${rescaleReason}`);
       (desired > current ? mem.up : mem.down).push({ at: now.getTime(), change: Math.abs(desired - current) });
       lastScaleTime = isoSeconds(now);
     } catch (err) {
       if (!(err instanceof StatusError)) throw err;
-      set(cond('AbleToScale', 'False', 'FailedUpdateScale', `the HPA controller was unable to update the target scale: ${err.message}`, now));
+      set(
+        cond(
+          'AbleToScale',
+          'False',
+          'FailedUpdateScale',
+          `the HPA controller was unable to update the target scale: ${err.message}`,
+          now,
+        ),
+      );
       event('Warning', 'FailedRescale', `New size: ${desired}; reason: ${rescaleReason}; error: ${err.message}`);
       desired = current;
     }

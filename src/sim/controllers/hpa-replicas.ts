@@ -19,7 +19,9 @@ export interface PodSample {
   readonly request: number;
 }
 
-export type Computed = { readonly ok: true; readonly replicas: number; readonly utilization: number; readonly averageUsage: number } | { readonly ok: false; readonly message: string };
+export type Computed =
+  | { readonly ok: true; readonly replicas: number; readonly utilization: number; readonly averageUsage: number }
+  | { readonly ok: false; readonly message: string };
 
 /** groupPods: which pods count, which are unready (CPU warm-up rules), which lack metrics. */
 function groupPods(samples: readonly PodSample[], cpu: boolean, now: number) {
@@ -44,7 +46,8 @@ function groupPods(samples: readonly PodSample[], cpu: boolean, now: number) {
       if (!cond || !Number.isFinite(start)) isUnready = true;
       else {
         const transition = Date.parse(cond.lastTransitionTime ?? '') || start;
-        if (start + CPU_INITIALIZATION_MS > now) isUnready = cond.status === 'False' || now < transition + METRIC_WINDOW_MS;
+        if (start + CPU_INITIALIZATION_MS > now)
+          isUnready = cond.status === 'False' || now < transition + METRIC_WINDOW_MS;
         else isUnready = cond.status === 'False' && start + INITIAL_READINESS_DELAY_MS > transition;
       }
       if (isUnready) {
@@ -57,7 +60,10 @@ function groupPods(samples: readonly PodSample[], cpu: boolean, now: number) {
   return { ready, unready, missing };
 }
 
-function ratioOf(samples: readonly { usage: number; request: number }[], target: number): { ratio: number; utilization: number; average: number } {
+function ratioOf(
+  samples: readonly { usage: number; request: number }[],
+  target: number,
+): { ratio: number; utilization: number; average: number } {
   const usage = samples.reduce((n, s) => n + s.usage, 0);
   const requests = samples.reduce((n, s) => n + s.request, 0);
   const utilization = Math.trunc((usage * 100) / requests);
@@ -65,24 +71,45 @@ function ratioOf(samples: readonly { usage: number; request: number }[], target:
 }
 
 /** GetResourceReplicas for a target utilization (percent of request). */
-export function replicasForUtilization(current: number, samples: readonly PodSample[], target: number, resource: string, now: number): Computed {
-  if (samples.length === 0) return { ok: false, message: 'no pods returned by selector while calculating replica count' };
+export function replicasForUtilization(
+  current: number,
+  samples: readonly PodSample[],
+  target: number,
+  resource: string,
+  now: number,
+): Computed {
+  if (samples.length === 0)
+    return { ok: false, message: 'no pods returned by selector while calculating replica count' };
   if (samples.every((s) => s.usage === undefined)) {
-    return { ok: false, message: `unable to get metrics for resource ${resource}: no metrics returned from resource metrics API` };
+    return {
+      ok: false,
+      message: `unable to get metrics for resource ${resource}: no metrics returned from resource metrics API`,
+    };
   }
   const { ready, unready, missing } = groupPods(samples, resource === 'cpu', now);
-  if (ready.length === 0) return { ok: false, message: 'did not receive metrics for targeted pods (pods might be unready)' };
+  if (ready.length === 0)
+    return { ok: false, message: 'did not receive metrics for targeted pods (pods might be unready)' };
   const noRequest = samples.find((s) => s.request <= 0);
   if (noRequest) {
-    const container = ((noRequest.pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? [])[0]?.name ?? '';
-    return { ok: false, message: `missing request for ${resource} in container ${container} of Pod ${noRequest.pod.metadata.name}` };
+    const container =
+      ((noRequest.pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? [])[0]?.name ?? '';
+    return {
+      ok: false,
+      message: `missing request for ${resource} in container ${container} of Pod ${noRequest.pod.metadata.name}`,
+    };
   }
   const counted = ready.map((s) => ({ usage: s.usage ?? 0, request: s.request }));
   const first = ratioOf(counted, target);
   const scaleUpWithUnready = unready.length > 0 && first.ratio > 1;
   if (!scaleUpWithUnready && missing.length === 0) {
-    if (Math.abs(1 - first.ratio) <= TOLERANCE) return { ok: true, replicas: current, utilization: first.utilization, averageUsage: first.average };
-    return { ok: true, replicas: Math.ceil(first.ratio * ready.length), utilization: first.utilization, averageUsage: first.average };
+    if (Math.abs(1 - first.ratio) <= TOLERANCE)
+      return { ok: true, replicas: current, utilization: first.utilization, averageUsage: first.average };
+    return {
+      ok: true,
+      replicas: Math.ceil(first.ratio * ready.length),
+      utilization: first.utilization,
+      averageUsage: first.average,
+    };
   }
   const adjusted = [...counted];
   if (missing.length > 0) {
@@ -92,7 +119,11 @@ export function replicasForUtilization(current: number, samples: readonly PodSam
   }
   if (scaleUpWithUnready) for (const s of unready) adjusted.push({ usage: 0, request: s.request });
   const second = ratioOf(adjusted, target);
-  if (Math.abs(1 - second.ratio) <= TOLERANCE || (first.ratio < 1 && second.ratio > 1) || (first.ratio > 1 && second.ratio < 1)) {
+  if (
+    Math.abs(1 - second.ratio) <= TOLERANCE ||
+    (first.ratio < 1 && second.ratio > 1) ||
+    (first.ratio > 1 && second.ratio < 1)
+  ) {
     return { ok: true, replicas: current, utilization: first.utilization, averageUsage: first.average };
   }
   const replicas = Math.ceil(second.ratio * adjusted.length);
@@ -103,10 +134,20 @@ export function replicasForUtilization(current: number, samples: readonly PodSam
 }
 
 /** GetRawResourceReplicas: a target average value per pod. */
-export function replicasForAverageValue(current: number, samples: readonly PodSample[], target: number, resource: string): Computed {
-  const withMetrics = samples.filter((s) => s.usage !== undefined && !s.pod.metadata.deletionTimestamp && podStatusView(s.pod).phase !== 'Failed');
+export function replicasForAverageValue(
+  current: number,
+  samples: readonly PodSample[],
+  target: number,
+  resource: string,
+): Computed {
+  const withMetrics = samples.filter(
+    (s) => s.usage !== undefined && !s.pod.metadata.deletionTimestamp && podStatusView(s.pod).phase !== 'Failed',
+  );
   if (withMetrics.length === 0) {
-    return { ok: false, message: `unable to get metrics for resource ${resource}: no metrics returned from resource metrics API` };
+    return {
+      ok: false,
+      message: `unable to get metrics for resource ${resource}: no metrics returned from resource metrics API`,
+    };
   }
   const total = withMetrics.reduce((n, s) => n + (s.usage ?? 0), 0);
   const ratio = total / (target * withMetrics.length);
@@ -148,7 +189,14 @@ export interface ScaleEvent {
 }
 
 /** calculateScaleUpLimitWithScalingRules / calculateScaleDownLimitWithBehaviors. */
-export function rateLimit(current: number, up: boolean, rules: Required<ScalingRules>, upEvents: readonly ScaleEvent[], downEvents: readonly ScaleEvent[], now: number): number {
+export function rateLimit(
+  current: number,
+  up: boolean,
+  rules: Required<ScalingRules>,
+  upEvents: readonly ScaleEvent[],
+  downEvents: readonly ScaleEvent[],
+  now: number,
+): number {
   if (rules.selectPolicy === 'Disabled') return current;
   const pickMax = up ? rules.selectPolicy !== 'Min' : rules.selectPolicy === 'Min';
   let result = pickMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;

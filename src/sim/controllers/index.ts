@@ -10,7 +10,7 @@ import { cronJobController } from './cronjob-controller.js';
 import { daemonSetController } from './daemonset-controller.js';
 import { deploymentController } from './deployment-controller.js';
 import { endpointsController } from './endpoints-controller.js';
-import { type PodMetricsSource, hpaController } from './hpa-controller.js';
+import { hpaController, type PodMetricsSource } from './hpa-controller.js';
 import { jobController } from './job-controller.js';
 import { K } from './kinds.js';
 import { ObjectIndex } from './object-index.js';
@@ -21,8 +21,8 @@ import { serviceAllocation } from './service-ip-allocator.js';
 import { statefulSetController } from './statefulset-controller.js';
 import { storageAdmission } from './storage-admission.js';
 
-export type { PodMetricsSource } from './hpa-controller.js';
 export { DEFAULT_PROVISIONER, DEFAULT_STORAGE_CLASS } from './cluster-bootstrap.js';
+export type { PodMetricsSource } from './hpa-controller.js';
 
 export interface WorkloadOptions {
   /** Pod usage for the HPA (the simulated kubelet's); without it the HPA reads `sim.kubemend.io/cpu-millis`. */

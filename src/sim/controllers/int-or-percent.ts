@@ -2,7 +2,12 @@
 
 import type { IntOrString } from './shapes.js';
 
-export function scaledValue(v: IntOrString | undefined, total: number, roundUp: boolean, fallback: IntOrString): number {
+export function scaledValue(
+  v: IntOrString | undefined,
+  total: number,
+  roundUp: boolean,
+  fallback: IntOrString,
+): number {
   const value = v ?? fallback;
   if (typeof value === 'number') return Math.trunc(value);
   const m = /^(-?\d+)%$/.exec(value);

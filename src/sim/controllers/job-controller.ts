@@ -16,7 +16,7 @@ import { createPodFor, deletePodFor, podFromTemplate, writeStatus } from './pod-
 import { rankForDeletion } from './pod-ranking.js';
 import { isPodActive, isPodReady, podFinishedAt, podPhase, podRestarts } from './pod-status.js';
 import { RetryBackoff } from './retry-backoff.js';
-import { type Condition, type PodTemplate, intOr, specOf, statusOf } from './shapes.js';
+import { type Condition, intOr, type PodTemplate, specOf, statusOf } from './shapes.js';
 
 const COMPONENT = 'job-controller';
 const POD_BACKOFF_MS = 10_000;
@@ -104,7 +104,12 @@ function isFinished(st: JobStatus): Condition | undefined {
   return st.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
-function syncJob(ctx: ControllerContext, index: ObjectIndex, job: KubeObject, tally: Tally): { requeue?: number; error?: boolean } {
+function syncJob(
+  ctx: ControllerContext,
+  index: ObjectIndex,
+  job: KubeObject,
+  tally: Tally,
+): { requeue?: number; error?: boolean } {
   const spec = specOf<JobSpec>(job);
   const prev = statusOf<JobStatus>(job);
   const now = ctx.clock.now();
@@ -160,30 +165,66 @@ function syncJob(ctx: ControllerContext, index: ObjectIndex, job: KubeObject, ta
     }
     active = [];
     const t = isoSeconds(now);
-    const base = { status: 'True' as const, reason: failure.reason, message: failure.message, lastProbeTime: t, lastTransitionTime: t };
-    conditions = upsertCondition(upsertCondition(conditions, { type: 'FailureTarget', ...base }), { type: 'Failed', ...base });
+    const base = {
+      status: 'True' as const,
+      reason: failure.reason,
+      message: failure.message,
+      lastProbeTime: t,
+      lastTransitionTime: t,
+    };
+    conditions = upsertCondition(upsertCondition(conditions, { type: 'FailureTarget', ...base }), {
+      type: 'Failed',
+      ...base,
+    });
     event('Warning', failure.reason, failure.message);
   } else {
     const managed = manageJob(ctx, job, spec, active, succeeded, tally, now);
     active = managed.active;
     error = managed.error;
-    if (managed.requeue !== undefined) requeue = requeue === undefined ? managed.requeue : Math.min(requeue, managed.requeue);
+    if (managed.requeue !== undefined)
+      requeue = requeue === undefined ? managed.requeue : Math.min(requeue, managed.requeue);
     const completions = spec.completions ?? undefined;
-    const complete = completions === undefined || completions === null ? succeeded > 0 && active.length === 0 : succeeded >= completions && active.length === 0;
+    const complete =
+      completions === undefined || completions === null
+        ? succeeded > 0 && active.length === 0
+        : succeeded >= completions && active.length === 0;
     if (complete) {
       const t = isoSeconds(now);
-      const base = { status: 'True' as const, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: t, lastTransitionTime: t };
-      conditions = upsertCondition(upsertCondition(conditions, { type: 'SuccessCriteriaMet', ...base }), { type: 'Complete', ...base });
+      const base = {
+        status: 'True' as const,
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+        lastProbeTime: t,
+        lastTransitionTime: t,
+      };
+      conditions = upsertCondition(upsertCondition(conditions, { type: 'SuccessCriteriaMet', ...base }), {
+        type: 'Complete',
+        ...base,
+      });
       status.completionTime = t;
       event('Normal', 'Completed', 'Job completed');
     } else {
       const cur = findCondition(conditions, 'Suspended');
       const t = isoSeconds(now);
       if (suspended && cur?.status !== 'True') {
-        conditions = upsertCondition(conditions, { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended', lastProbeTime: t, lastTransitionTime: t });
+        conditions = upsertCondition(conditions, {
+          type: 'Suspended',
+          status: 'True',
+          reason: 'JobSuspended',
+          message: 'Job suspended',
+          lastProbeTime: t,
+          lastTransitionTime: t,
+        });
         event('Normal', 'Suspended', 'Job suspended');
       } else if (!suspended && cur?.status === 'True') {
-        conditions = upsertCondition(conditions, { type: 'Suspended', status: 'False', reason: 'JobResumed', message: 'Job resumed', lastProbeTime: t, lastTransitionTime: t });
+        conditions = upsertCondition(conditions, {
+          type: 'Suspended',
+          status: 'False',
+          reason: 'JobResumed',
+          message: 'Job resumed',
+          lastProbeTime: t,
+          lastTransitionTime: t,
+        });
         event('Normal', 'Resumed', 'Job resumed');
         status.startTime = t;
       }
@@ -299,9 +340,16 @@ function succeededIndexes(pods: readonly KubeObject[]): number[] {
   return [...set].sort((a, b) => a - b);
 }
 
-function freeIndexes(ctx: ControllerContext, job: KubeObject, completions: number, active: readonly KubeObject[]): number[] {
+function freeIndexes(
+  ctx: ControllerContext,
+  job: KubeObject,
+  completions: number,
+  active: readonly KubeObject[],
+): number[] {
   const taken = new Set<number>(active.map(indexOf).filter((x): x is number => x !== undefined));
-  const pods = ctx.store.all(K.pods, job.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid));
+  const pods = ctx.store
+    .all(K.pods, job.metadata.namespace)
+    .filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid));
   for (const ix of succeededIndexes(pods)) taken.add(ix);
   const out: number[] = [];
   for (let i = 0; i < completions; i++) if (!taken.has(i)) out.push(i);
@@ -320,7 +368,14 @@ export function formatIndexes(sorted: readonly number[]): string {
   return parts.join(',');
 }
 
-function ttl(ctx: ControllerContext, job: KubeObject, spec: JobSpec, st: JobStatus, finished: Condition, now: Date): { requeue?: number } {
+function ttl(
+  ctx: ControllerContext,
+  job: KubeObject,
+  spec: JobSpec,
+  st: JobStatus,
+  finished: Condition,
+  now: Date,
+): { requeue?: number } {
   if (spec.ttlSecondsAfterFinished === undefined) return {};
   const at = Date.parse(st.completionTime ?? finished.lastTransitionTime ?? '');
   if (!Number.isFinite(at)) return {};

@@ -1,7 +1,7 @@
 // The resources the workload controllers read and write, looked up once from the catalogue so controllers
 // compare ResourceInfo identities (as store events carry them) instead of strings.
 
-import { type ResourceInfo, RESOURCES } from '../resources.js';
+import { RESOURCES, type ResourceInfo } from '../resources.js';
 
 function resource(group: string, plural: string): ResourceInfo {
   const r = RESOURCES.find((x) => x.group === group && x.plural === plural);

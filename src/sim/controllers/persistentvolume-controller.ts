@@ -8,11 +8,11 @@ import { formatQuantityExact, parseQuantityExact } from '../admission/quantity.j
 import type { KubeObject } from '../objects.js';
 import { podSpec } from '../scheduler/pod-shape.js';
 import { StatusError } from '../store/status-error.js';
-import { claimClassName, type ClaimSpec, requestedStorage } from './storage-admission.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { K, splitKey } from './kinds.js';
 import type { ObjectIndex } from './object-index.js';
 import { writeStatus } from './pod-control.js';
+import { type ClaimSpec, claimClassName, requestedStorage } from './storage-admission.js';
 
 const COMPONENT = 'persistentvolume-controller';
 // The PV controller's resync period: pending claims are looked at again this often.
@@ -44,7 +44,9 @@ function claimKey(ns: string | undefined, name: string | undefined): string {
 }
 
 function claimsOf(pod: KubeObject): string[] {
-  return (podSpec(pod).volumes ?? []).flatMap((v) => (v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
+  return (podSpec(pod).volumes ?? []).flatMap((v) =>
+    v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [],
+  );
 }
 
 export function persistentVolumeController(ctx: ControllerContext, index: ObjectIndex): Controller {
@@ -62,7 +64,9 @@ export function persistentVolumeController(ctx: ControllerContext, index: Object
       }
       if (e.resource === K.pods) {
         const bound = (podSpec(e.object).nodeName ?? '') !== '' && !podSpec(e.previous ?? e.object).nodeName;
-        return bound || e.type === 'ADDED' ? claimsOf(e.object).map((c) => claimKey(e.object.metadata.namespace, c)) : [];
+        return bound || e.type === 'ADDED'
+          ? claimsOf(e.object).map((c) => claimKey(e.object.metadata.namespace, c))
+          : [];
       }
       if (e.resource === K.storageClasses && e.type === 'ADDED') {
         return ctx.store
@@ -86,12 +90,20 @@ export function persistentVolumeController(ctx: ControllerContext, index: Object
   };
 }
 
-function event(ctx: ControllerContext, pvc: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component = COMPONENT): void {
+function event(
+  ctx: ControllerContext,
+  pvc: KubeObject,
+  type: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+  component = COMPONENT,
+): void {
   ctx.events.record({ object: pvc, type, reason, message, component });
 }
 
 function setPending(ctx: ControllerContext, pvc: KubeObject): void {
-  if ((pvc.status as { phase?: string } | undefined)?.phase !== 'Pending') writeStatus(ctx, K.pvcs, pvc, { phase: 'Pending' });
+  if ((pvc.status as { phase?: string } | undefined)?.phase !== 'Pending')
+    writeStatus(ctx, K.pvcs, pvc, { phase: 'Pending' });
 }
 
 function syncClaim(ctx: ControllerContext, index: ObjectIndex, pvc: KubeObject): number | undefined {
@@ -109,7 +121,13 @@ function syncClaim(ctx: ControllerContext, index: ObjectIndex, pvc: KubeObject):
   }
   if (!className) {
     setPending(ctx, pvc);
-    event(ctx, pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+    event(
+      ctx,
+      pvc,
+      'Normal',
+      'FailedBinding',
+      'no persistent volumes available for this claim and no storage class is set',
+    );
     return RESYNC_MS;
   }
   if (!cls) {
@@ -145,7 +163,8 @@ function findVolume(ctx: ControllerContext, pvc: KubeObject, className: string):
   let best: { pv: KubeObject; size: bigint } | undefined;
   for (const pv of ctx.store.all(K.pvs)) {
     const s = pvSpec(pv);
-    if (s.claimRef && !(s.claimRef.name === pvc.metadata.name && s.claimRef.namespace === pvc.metadata.namespace)) continue;
+    if (s.claimRef && !(s.claimRef.name === pvc.metadata.name && s.claimRef.namespace === pvc.metadata.namespace))
+      continue;
     if (s.claimRef?.uid && s.claimRef.uid !== pvc.metadata.uid) continue;
     if ((s.storageClassName ?? '') !== className) continue;
     if ((pv.status as { phase?: string } | undefined)?.phase === 'Released') continue;
@@ -180,7 +199,14 @@ function provision(ctx: ControllerContext, pvc: KubeObject, cls: KubeObject, nod
     `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
   );
   const provisionerComponent = `${provisioner}_local-path-provisioner-7b9c4d8f5-sim`;
-  event(ctx, claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${claimName}"`, provisionerComponent);
+  event(
+    ctx,
+    claim,
+    'Normal',
+    'Provisioning',
+    `External provisioner is provisioning volume for claim "${ns}/${claimName}"`,
+    provisionerComponent,
+  );
   const spec = (claim.spec ?? {}) as ClaimSpec;
   const name = `pvc-${claim.metadata.uid}`;
   const storage = spec.resources?.requests?.storage ?? '1Gi';
@@ -191,15 +217,33 @@ function provision(ctx: ControllerContext, pvc: KubeObject, cls: KubeObject, nod
       kind: 'PersistentVolume',
       metadata: {
         name,
-        annotations: { 'pv.kubernetes.io/provisioned-by': provisioner, ...(node ? { 'local.path.provisioner/selected-node': node } : {}) },
+        annotations: {
+          'pv.kubernetes.io/provisioned-by': provisioner,
+          ...(node ? { 'local.path.provisioner/selected-node': node } : {}),
+        },
       },
       spec: {
         accessModes: spec.accessModes ?? ['ReadWriteOnce'],
         capacity: { storage: String(storage) },
-        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claimName, namespace: ns, resourceVersion: claim.metadata.resourceVersion, uid: claim.metadata.uid },
+        claimRef: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          name: claimName,
+          namespace: ns,
+          resourceVersion: claim.metadata.resourceVersion,
+          uid: claim.metadata.uid,
+        },
         hostPath: { path: `/var/local-path-provisioner/${name}_${ns}_${claimName}`, type: 'DirectoryOrCreate' },
         ...(node
-          ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } } }
+          ? {
+              nodeAffinity: {
+                required: {
+                  nodeSelectorTerms: [
+                    { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] },
+                  ],
+                },
+              },
+            }
           : {}),
         persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
         storageClassName: claimClassName(claim),
@@ -210,7 +254,14 @@ function provision(ctx: ControllerContext, pvc: KubeObject, cls: KubeObject, nod
     if (!(err instanceof StatusError)) throw err;
     const existing = ctx.store.get(K.pvs, undefined, name);
     if (!existing) {
-      event(ctx, claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${claimClassName(claim)}": ${err.message}`, provisionerComponent);
+      event(
+        ctx,
+        claim,
+        'Warning',
+        'ProvisioningFailed',
+        `failed to provision volume with StorageClass "${claimClassName(claim)}": ${err.message}`,
+        provisionerComponent,
+      );
       return;
     }
     pv = existing;
@@ -226,21 +277,36 @@ function bind(ctx: ControllerContext, pvc: KubeObject, pv: KubeObject): void {
   const boundPv =
     ctx.store.modify(K.pvs, undefined, pv.metadata.name ?? '', (v) => {
       const s = v.spec as PvSpec & { claimRef?: Record<string, unknown> };
-      s.claimRef = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claimName, namespace: ns, resourceVersion: pvc.metadata.resourceVersion, uid: pvc.metadata.uid };
+      s.claimRef = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        name: claimName,
+        namespace: ns,
+        resourceVersion: pvc.metadata.resourceVersion,
+        uid: pvc.metadata.uid,
+      };
       v.metadata.annotations = { ...(v.metadata.annotations ?? {}), 'pv.kubernetes.io/bound-by-controller': 'yes' };
     }) ?? pv;
   writeStatus(ctx, K.pvs, boundPv, { phase: 'Bound' });
   const boundPvc =
     ctx.store.modify(K.pvcs, ns, claimName, (c) => {
       (c.spec as ClaimSpec).volumeName = pv.metadata.name ?? '';
-      c.metadata.annotations = { ...(c.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' };
+      c.metadata.annotations = {
+        ...(c.metadata.annotations ?? {}),
+        'pv.kubernetes.io/bind-completed': 'yes',
+        'pv.kubernetes.io/bound-by-controller': 'yes',
+      };
     }) ?? pvc;
   writeStatus(ctx, K.pvcs, boundPvc, claimBoundStatus(boundPv));
 }
 
 function claimBoundStatus(pv: KubeObject): Record<string, unknown> {
   const s = pvSpec(pv);
-  return { phase: 'Bound', accessModes: s.accessModes ?? ['ReadWriteOnce'], capacity: { storage: s.capacity?.storage ?? '0' } };
+  return {
+    phase: 'Bound',
+    accessModes: s.accessModes ?? ['ReadWriteOnce'],
+    capacity: { storage: s.capacity?.storage ?? '0' },
+  };
 }
 
 function syncBound(ctx: ControllerContext, pvc: KubeObject, volumeName: string): number | undefined {
@@ -262,7 +328,8 @@ function syncBound(ctx: ControllerContext, pvc: KubeObject, volumeName: string):
   const freshPv = ctx.store.get(K.pvs, undefined, volumeName) ?? pv;
   const status = claimBoundStatus(freshPv);
   if (JSON.stringify(fresh.status) !== JSON.stringify(status)) writeStatus(ctx, K.pvcs, fresh, status);
-  if ((freshPv.status as { phase?: string } | undefined)?.phase !== 'Bound') writeStatus(ctx, K.pvs, freshPv, { phase: 'Bound' });
+  if ((freshPv.status as { phase?: string } | undefined)?.phase !== 'Bound')
+    writeStatus(ctx, K.pvs, freshPv, { phase: 'Bound' });
   return undefined;
 }
 
@@ -280,7 +347,14 @@ function expand(ctx: ControllerContext, pvc: KubeObject, pv: KubeObject): void {
   ctx.store.modify(K.pvs, undefined, pv.metadata.name ?? '', (v) => {
     (v.spec as PvSpec).capacity = { ...(pvSpec(v).capacity ?? {}), storage: size };
   });
-  event(ctx, pvc, 'Normal', 'VolumeResizeSuccessful', `resize volume "${pv.metadata.name}" by resizer "${cls.provisioner ?? ''}" succeeded`, resizer);
+  event(
+    ctx,
+    pvc,
+    'Normal',
+    'VolumeResizeSuccessful',
+    `resize volume "${pv.metadata.name}" by resizer "${cls.provisioner ?? ''}" succeeded`,
+    resizer,
+  );
 }
 
 /** A volume without a live claim is Available, or — once its claim is gone — Released or deleted. */

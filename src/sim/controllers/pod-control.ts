@@ -2,7 +2,7 @@
 // ("Created pod: x", "Error creating: <apiserver message>", "Deleted pod: x"). Shared by the ReplicaSet,
 // Job and DaemonSet controllers; the StatefulSet controller words its events differently.
 
-import { type KubeObject, clone } from '../objects.js';
+import { clone, type KubeObject } from '../objects.js';
 import type { ResourceInfo } from '../resources.js';
 import { StatusError } from '../store/status-error.js';
 import type { ControllerContext } from './controller.js';
@@ -10,7 +10,9 @@ import { K } from './kinds.js';
 import { controllerRefTo } from './owner-refs.js';
 import type { PodTemplate } from './shapes.js';
 
-export type WriteResult = { readonly ok: true; readonly object: KubeObject } | { readonly ok: false; readonly message: string };
+export type WriteResult =
+  | { readonly ok: true; readonly object: KubeObject }
+  | { readonly ok: false; readonly message: string };
 
 export interface PodExtras {
   readonly name?: string;
@@ -21,7 +23,11 @@ export interface PodExtras {
 }
 
 /** GetPodFromTemplate: labels, annotations and finalizers from the template, a controller reference. */
-export function podFromTemplate(template: PodTemplate | undefined, owner: KubeObject, extras: PodExtras = {}): KubeObject {
+export function podFromTemplate(
+  template: PodTemplate | undefined,
+  owner: KubeObject,
+  extras: PodExtras = {},
+): KubeObject {
   const meta = template?.metadata ?? {};
   const spec = clone(template?.spec ?? {}) as Record<string, unknown>;
   extras.editSpec?.(spec);
@@ -58,12 +64,29 @@ export function tryCreate(ctx: ControllerContext, r: ResourceInfo, obj: KubeObje
   }
 }
 
-export function createPodFor(ctx: ControllerContext, owner: KubeObject, component: string, pod: KubeObject): WriteResult {
+export function createPodFor(
+  ctx: ControllerContext,
+  owner: KubeObject,
+  component: string,
+  pod: KubeObject,
+): WriteResult {
   const res = tryCreate(ctx, K.pods, pod);
   if (res.ok) {
-    ctx.events.record({ object: owner, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${res.object.metadata.name}`, component });
+    ctx.events.record({
+      object: owner,
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `Created pod: ${res.object.metadata.name}`,
+      component,
+    });
   } else {
-    ctx.events.record({ object: owner, type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${res.message}`, component });
+    ctx.events.record({
+      object: owner,
+      type: 'Warning',
+      reason: 'FailedCreate',
+      message: `Error creating: ${res.message}`,
+      component,
+    });
   }
   return res;
 }
@@ -73,16 +96,34 @@ export function deletePodFor(ctx: ControllerContext, owner: KubeObject, componen
     ctx.store.delete(K.pods, pod.metadata.namespace, pod.metadata.name ?? '', { propagationPolicy: 'Background' });
   } catch (err) {
     if (err instanceof StatusError && err.code === 404) return true;
-    ctx.events.record({ object: owner, type: 'Warning', reason: 'FailedDelete', message: `Error deleting: ${errorText(err)}`, component });
+    ctx.events.record({
+      object: owner,
+      type: 'Warning',
+      reason: 'FailedDelete',
+      message: `Error deleting: ${errorText(err)}`,
+      component,
+    });
     return false;
   }
-  ctx.events.record({ object: owner, type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, component });
+  ctx.events.record({
+    object: owner,
+    type: 'Normal',
+    reason: 'SuccessfulDelete',
+    message: `Deleted pod: ${pod.metadata.name}`,
+    component,
+  });
   return true;
 }
 
 /** Writes `status` through the status subresource when it differs (the store drops no-op writes). */
 export function writeStatus(ctx: ControllerContext, r: ResourceInfo, o: KubeObject, status: unknown): void {
-  ctx.store.modify(r, o.metadata.namespace, o.metadata.name ?? '', (cur) => {
-    cur.status = status as KubeObject['status'];
-  }, { subresource: 'status' });
+  ctx.store.modify(
+    r,
+    o.metadata.namespace,
+    o.metadata.name ?? '',
+    (cur) => {
+      cur.status = status as KubeObject['status'];
+    },
+    { subresource: 'status' },
+  );
 }

@@ -6,7 +6,7 @@ import type { KubeObject } from '../objects.js';
 import { isoSeconds } from '../store/object-store.js';
 import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { claim } from './claim.js';
-import { removeCondition, findCondition, upsertCondition } from './conditions.js';
+import { findCondition, removeCondition, upsertCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { K, keyOf, splitKey } from './kinds.js';
 import type { ObjectIndex } from './object-index.js';
@@ -15,7 +15,7 @@ import { createPodFor, deletePodFor, podFromTemplate, writeStatus } from './pod-
 import { rankForDeletion } from './pod-ranking.js';
 import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from './pod-status.js';
 import { RetryBackoff } from './retry-backoff.js';
-import { type ReplicaSetSpec, type ReplicaSetStatus, intOr, specOf, statusOf } from './shapes.js';
+import { intOr, type ReplicaSetSpec, type ReplicaSetStatus, specOf, statusOf } from './shapes.js';
 
 const COMPONENT = 'replicaset-controller';
 // kube-controller-manager's burstReplicas: at most this many creations or deletions per sync.
@@ -104,7 +104,12 @@ function manageReplicas(ctx: ControllerContext, rs: KubeObject, active: readonly
   return undefined;
 }
 
-function computeStatus(rs: KubeObject, active: readonly KubeObject[], error: string | undefined, now: Date): ReplicaSetStatus {
+function computeStatus(
+  rs: KubeObject,
+  active: readonly KubeObject[],
+  error: string | undefined,
+  now: Date,
+): ReplicaSetStatus {
   const spec = specOf<ReplicaSetSpec>(rs);
   const templateLabels = spec.template?.metadata?.labels ?? {};
   const minReady = intOr(spec.minReadySeconds, 0);

@@ -68,18 +68,32 @@ export function backendsFor(svc: KubeObject, pods: readonly KubeObject[]): Backe
     for (const sp of spec.ports ?? []) {
       const port = resolvePort(pod, sp);
       if (port === undefined) continue;
-      ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+      ports.push({
+        ...(sp.name ? { name: sp.name } : {}),
+        port,
+        protocol: sp.protocol ?? 'TCP',
+        ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+      });
     }
     // A pod none of whose ports resolve serves nothing this Service exposes.
     if ((spec.ports?.length ?? 0) > 0 && ports.length === 0) continue;
     const podReady = isPodReady(pod);
-    out.push({ pod, ip, ready: (podReady || publishNotReady) && !terminating, serving: podReady || publishNotReady, terminating, ports });
+    out.push({
+      pod,
+      ip,
+      ready: (podReady || publishNotReady) && !terminating,
+      serving: podReady || publishNotReady,
+      terminating,
+      ports,
+    });
   }
   return out;
 }
 
 /** Backends grouped by identical resolved port lists (one Endpoints subset / EndpointSlice each). */
-export function groupByPorts(backends: readonly Backend[]): Map<string, { ports: readonly ResolvedPort[]; backends: Backend[] }> {
+export function groupByPorts(
+  backends: readonly Backend[],
+): Map<string, { ports: readonly ResolvedPort[]; backends: Backend[] }> {
   const groups = new Map<string, { ports: readonly ResolvedPort[]; backends: Backend[] }>();
   for (const b of backends) {
     const ports = [...b.ports].sort((x, y) => (x.name ?? '').localeCompare(y.name ?? '') || x.port - y.port);
@@ -88,7 +102,10 @@ export function groupByPorts(backends: readonly Backend[]): Map<string, { ports:
     g.backends.push(b);
     groups.set(key, g);
   }
-  for (const g of groups.values()) g.backends.sort((a, b) => compareIp(a.ip, b.ip) || (a.pod.metadata.name ?? '').localeCompare(b.pod.metadata.name ?? ''));
+  for (const g of groups.values())
+    g.backends.sort(
+      (a, b) => compareIp(a.ip, b.ip) || (a.pod.metadata.name ?? '').localeCompare(b.pod.metadata.name ?? ''),
+    );
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -16,6 +16,12 @@ const STATIC_BAND = 256;
 const NODE_PORT_MIN = 30000;
 const NODE_PORT_MAX = 32767;
 
+interface ServiceSpecWithDefaults extends ServiceSpec {
+  ipFamilies?: string[];
+  ipFamilyPolicy?: string;
+  externalTrafficPolicy?: string;
+}
+
 function ip4(s: string): number {
   const parts = s.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return -1;
@@ -48,7 +54,9 @@ function usedNodePorts(store: ObjectStore, except: KubeObject): Set<number> {
 function invalid(svc: KubeObject, field: string, value: string, detail: string) {
   const name = svc.metadata.name ?? '';
   const message = `Service "${name}" is invalid: ${field}: Invalid value: ${value}: ${detail}`;
-  return errors.invalid('Service', '', name, message, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${value}: ${detail}`, field }]);
+  return errors.invalid('Service', '', name, message, [
+    { reason: 'FieldValueInvalid', message: `Invalid value: ${value}: ${detail}`, field },
+  ]);
 }
 
 function allocateIp(store: ObjectStore, svc: KubeObject): string {
@@ -62,7 +70,7 @@ function allocateIp(store: ObjectStore, svc: KubeObject): string {
   throw errors.internal('failed to allocate a serviceIP: range is full');
 }
 
-function assignClusterIp(store: ObjectStore, svc: KubeObject, spec: ServiceSpec): void {
+function assignClusterIp(store: ObjectStore, svc: KubeObject, spec: ServiceSpecWithDefaults): void {
   if (spec.type === 'ExternalName') return;
   const requested = spec.clusterIP || spec.clusterIPs?.[0] || '';
   if (requested === 'None') {
@@ -72,9 +80,19 @@ function assignClusterIp(store: ObjectStore, svc: KubeObject, spec: ServiceSpec)
     const n = ip4(requested);
     const shown = `[]string{"${requested}"}`;
     if (n < CIDR_BASE || n >= CIDR_BASE + CIDR_SIZE)
-      throw invalid(svc, 'spec.clusterIPs', shown, `failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is 10.96.0.0/12`);
+      throw invalid(
+        svc,
+        'spec.clusterIPs',
+        shown,
+        `failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is 10.96.0.0/12`,
+      );
     if (usedIps(store, svc).has(requested))
-      throw invalid(svc, 'spec.clusterIPs', shown, `failed to allocate IP ${requested}: provided IP is already allocated`);
+      throw invalid(
+        svc,
+        'spec.clusterIPs',
+        shown,
+        `failed to allocate IP ${requested}: provided IP is already allocated`,
+      );
     spec.clusterIP = requested;
     spec.clusterIPs = [requested];
   } else {
@@ -86,12 +104,13 @@ function assignClusterIp(store: ObjectStore, svc: KubeObject, spec: ServiceSpec)
   spec.ipFamilyPolicy ??= 'SingleStack';
 }
 
-function assignNodePorts(store: ObjectStore, svc: KubeObject, spec: ServiceSpec): void {
+function assignNodePorts(store: ObjectStore, svc: KubeObject, spec: ServiceSpecWithDefaults): void {
   if (spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') return;
   const used = usedNodePorts(store, svc);
   (spec.ports ?? []).forEach((p: ServicePort, i) => {
     if (p.nodePort) {
-      if (used.has(p.nodePort)) throw invalid(svc, `spec.ports[${i}].nodePort`, String(p.nodePort), 'provided port is already allocated');
+      if (used.has(p.nodePort))
+        throw invalid(svc, `spec.ports[${i}].nodePort`, String(p.nodePort), 'provided port is already allocated');
       used.add(p.nodePort);
       return;
     }
@@ -107,16 +126,12 @@ function assignNodePorts(store: ObjectStore, svc: KubeObject, spec: ServiceSpec)
   spec.externalTrafficPolicy ??= 'Cluster';
 }
 
-interface ServiceSpecWithDefaults extends ServiceSpec {
-  ipFamilies?: string[];
-  ipFamilyPolicy?: string;
-  externalTrafficPolicy?: string;
-}
-
 export const serviceAllocation: AdmissionHook = (req, store) => {
-  if (req.resource !== K.services || req.subresource || (req.operation !== 'CREATE' && req.operation !== 'UPDATE')) return req.object;
+  if (req.resource !== K.services || req.subresource || (req.operation !== 'CREATE' && req.operation !== 'UPDATE'))
+    return req.object;
   const svc = structuredClone(req.object) as KubeObject;
-  const spec = (svc.spec ??= {}) as ServiceSpecWithDefaults;
+  svc.spec ??= {};
+  const spec = svc.spec as ServiceSpecWithDefaults;
   spec.type ??= 'ClusterIP';
   const old = (req.old?.spec ?? undefined) as ServiceSpecWithDefaults | undefined;
   if (req.operation === 'UPDATE' && old) {

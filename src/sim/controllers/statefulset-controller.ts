@@ -4,6 +4,7 @@
 // partition. Revisions are template hashes kept in status (ControllerRevisions are not served).
 
 import type { KubeObject } from '../objects.js';
+import type { LabelSelectorSpec } from '../store/selectors.js';
 import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { claim } from './claim.js';
 import type { Controller, ControllerContext } from './controller.js';
@@ -13,8 +14,7 @@ import { ownerKey } from './owner-refs.js';
 import { errorText, podFromTemplate, tryCreate, writeStatus } from './pod-control.js';
 import { isPodAvailable, isPodReady, isPodTerminal, msUntilAvailable, podPhase } from './pod-status.js';
 import { RetryBackoff } from './retry-backoff.js';
-import { type PodTemplate, intOr, specOf, statusOf } from './shapes.js';
-import type { LabelSelectorSpec } from '../store/selectors.js';
+import { intOr, type PodTemplate, specOf, statusOf } from './shapes.js';
 import { computeHash } from './template-hash.js';
 
 const COMPONENT = 'statefulset-controller';
@@ -70,7 +70,9 @@ export function statefulSetController(ctx: ControllerContext, index: ObjectIndex
       if (failed) return backoff.failed(key);
       backoff.succeeded(key);
       const minReady = intOr(specOf<StatefulSetSpec>(set).minReadySeconds, 0);
-      const waits = pods.map((p) => msUntilAvailable(p, minReady, ctx.clock.now())).filter((x): x is number => x !== undefined);
+      const waits = pods
+        .map((p) => msUntilAvailable(p, minReady, ctx.clock.now()))
+        .filter((x): x is number => x !== undefined);
       return waits.length ? Math.min(...waits) : undefined;
     },
   };
@@ -114,10 +116,18 @@ function syncSet(ctx: ControllerContext, index: ObjectIndex, set: KubeObject): b
   const remove = (p: KubeObject): boolean => {
     try {
       ctx.store.delete(K.pods, p.metadata.namespace, p.metadata.name ?? '');
-      event('Normal', 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${set.metadata.name} successful`);
+      event(
+        'Normal',
+        'SuccessfulDelete',
+        `delete Pod ${p.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+      );
       return true;
     } catch (err) {
-      event('Warning', 'FailedDelete', `delete Pod ${p.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${errorText(err)}`);
+      event(
+        'Warning',
+        'FailedDelete',
+        `delete Pod ${p.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${errorText(err)}`,
+      );
       return false;
     }
   };
@@ -125,7 +135,11 @@ function syncSet(ctx: ControllerContext, index: ObjectIndex, set: KubeObject): b
   // Failed pods are deleted so the next pass recreates them under the same name.
   for (const [ord, p] of byOrdinal) {
     if (podPhase(p) !== 'Failed') continue;
-    event('Warning', 'RecreatingFailedPod', `StatefulSet ${set.metadata.namespace}/${set.metadata.name} is recreating failed Pod ${p.metadata.name}`);
+    event(
+      'Warning',
+      'RecreatingFailedPod',
+      `StatefulSet ${set.metadata.namespace}/${set.metadata.name} is recreating failed Pod ${p.metadata.name}`,
+    );
     if (!remove(p)) return true;
     byOrdinal.delete(ord);
     if (monotonic) return false;
@@ -183,30 +197,57 @@ function createPod(
     const res = tryCreate(ctx, K.pvcs, {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
-      metadata: { name: pvcName, namespace: set.metadata.namespace, labels, ...(tpl.metadata.annotations ? { annotations: tpl.metadata.annotations } : {}) },
+      metadata: {
+        name: pvcName,
+        namespace: set.metadata.namespace,
+        labels,
+        ...(tpl.metadata.annotations ? { annotations: tpl.metadata.annotations } : {}),
+      },
       spec: tpl.spec,
     } as KubeObject);
     if (!res.ok) {
-      event('Warning', 'FailedCreate', `create Claim ${pvcName} for Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${res.message}`);
+      event(
+        'Warning',
+        'FailedCreate',
+        `create Claim ${pvcName} for Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${res.message}`,
+      );
       return false;
     }
-    event('Normal', 'SuccessfulCreate', `create Claim ${pvcName} Pod ${name} in StatefulSet ${set.metadata.name} success`);
+    event(
+      'Normal',
+      'SuccessfulCreate',
+      `create Claim ${pvcName} Pod ${name} in StatefulSet ${set.metadata.name} success`,
+    );
   }
   const pod = podFromTemplate(spec.template, set, {
     name,
-    labels: { [REVISION_LABEL]: revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },
+    labels: {
+      [REVISION_LABEL]: revision,
+      'statefulset.kubernetes.io/pod-name': name,
+      'apps.kubernetes.io/pod-index': String(ordinal),
+    },
     editSpec: (podSpec) => {
       podSpec.hostname = name;
       if (spec.serviceName) podSpec.subdomain = spec.serviceName;
       // Each claim template replaces a same-named volume of the template.
-      const volumes = ((podSpec.volumes as { name: string }[] | undefined) ?? []).filter((v) => !claims.some((t) => t.metadata.name === v.name));
-      for (const tpl of claims) volumes.push({ name: tpl.metadata.name ?? '', persistentVolumeClaim: { claimName: claimName(tpl, set, ordinal) } } as { name: string });
+      const volumes = ((podSpec.volumes as { name: string }[] | undefined) ?? []).filter(
+        (v) => !claims.some((t) => t.metadata.name === v.name),
+      );
+      for (const tpl of claims)
+        volumes.push({
+          name: tpl.metadata.name ?? '',
+          persistentVolumeClaim: { claimName: claimName(tpl, set, ordinal) },
+        } as { name: string });
       if (volumes.length) podSpec.volumes = volumes;
     },
   });
   const res = tryCreate(ctx, K.pods, pod);
   if (!res.ok) {
-    event('Warning', 'FailedCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${res.message}`);
+    event(
+      'Warning',
+      'FailedCreate',
+      `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${res.message}`,
+    );
     return false;
   }
   event('Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} successful`);

@@ -21,9 +21,15 @@ export interface ClaimSpec {
 }
 
 export function defaultStorageClass(store: ObjectStore): KubeObject | undefined {
-  const defaults = store.all(K.storageClasses).filter((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
+  const defaults = store
+    .all(K.storageClasses)
+    .filter((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
   // Several defaults: the most recently created wins (Kubernetes 1.26+).
-  return defaults.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))[0];
+  return defaults.sort(
+    (a, b) =>
+      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
+      (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+  )[0];
 }
 
 /** The class a claim asks for: spec.storageClassName, or the legacy beta annotation. */

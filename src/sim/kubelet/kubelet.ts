@@ -21,7 +21,11 @@ const PVCS = RESOURCES.find((r) => r.plural === 'persistentvolumeclaims' && r.gr
 
 const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
-const TICK_MS = 250;
+/** PLEG relists containers every second: a running container is looked at that often. */
+const RELIST_TICK_MS = 1_000;
+/** Wall-time floor per pod tick, and per-pod share of a cluster-wide budget of ~20k pod syncs per wall second. */
+const MIN_WALL_TICK_MS = 20;
+const WALL_MS_PER_POD = 0.05;
 
 export function nodeIsReady(node: KubeObject): boolean {
   return nodeCondition(node, 'Ready')?.status === 'True';
@@ -65,15 +69,18 @@ export class Kubelet {
   private readonly images = new Map<string, Map<string, ImageInfo>>();
   private readonly crashBackoff = new Backoff(BACKOFF_INITIAL_MS, BACKOFF_MAX_MS);
   private readonly imageBackoff = new Backoff(BACKOFF_INITIAL_MS, BACKOFF_MAX_MS);
-  private readonly tickMs: number;
-
   constructor(
     private readonly ctx: ControllerContext,
     private readonly runtime: ContainerRuntime,
-  ) {
-    // At high clock speeds a 250ms tick would fire every few wall milliseconds per pod; ten per wall second
-    // keeps the CPU bounded while exits and OOM kills still carry their exact simulated times.
-    this.tickMs = Math.max(TICK_MS, ctx.clock.speed * 10);
+  ) {}
+
+  /**
+   * How often running containers are advanced. At high clock speeds or with many pods a 1s tick would cost
+   * more wall CPU than the host has; exits, OOM kills and log lines keep their exact simulated times anyway.
+   */
+  private tickMs(): number {
+    const wallMs = Math.max(MIN_WALL_TICK_MS, this.workers.size * WALL_MS_PER_POD);
+    return Math.max(RELIST_TICK_MS, this.ctx.clock.speed * wallMs);
   }
 
   private get store(): ObjectStore {
@@ -159,7 +166,7 @@ export class Kubelet {
       this.writeStatus(pod, worker, now);
       return undefined;
     }
-    const wake = worker.sync(now, this.tickMs);
+    const wake = worker.sync(now, this.tickMs());
     this.writeStatus(pod, worker, now);
     return Number.isFinite(wake) ? Math.max(0, wake - now) : undefined;
   }

@@ -198,11 +198,8 @@ function listAt(o: JsonObject, field: string): JsonValue[] | undefined {
 /** The patch list's entries must appear in `$setElementOrder` in the same relative order. */
 function checkOrderCoversPatch(patchList: readonly JsonValue[], order: readonly JsonValue[], mergeKey: string): void {
   if (order.length === 0 || patchList.length === 0) return;
-  if (mergeKey && patchList.some((v) => !isJsonObject(v)))
-    throw badArgType(
-      'map',
-      patchList.find((v) => !isJsonObject(v)),
-    );
+  const notMap = mergeKey ? patchList.find((v) => !isJsonObject(v)) : undefined;
+  if (notMap !== undefined) throw badArgType('map', notMap);
   const entries = mergeKey ? patchList.filter((v) => !isDeleteItem(v)) : patchList;
   let p = 0;
   let s = 0;

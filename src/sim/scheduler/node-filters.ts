@@ -153,11 +153,17 @@ function topologyValue(node: KubeObject, key: string): string | undefined {
   return Object.hasOwn(labels, key) ? labels[key] : undefined;
 }
 
+function hasRequiredAntiAffinity(p: KubeObject): boolean {
+  return (podSpec(p).affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0;
+}
+
 /** The InterPodAffinity plugin: required affinity, required anti-affinity, and existing pods' anti-affinity. */
 function interPodAffinity(pod: KubeObject, info: NodeInfo, view: ClusterView): FilterFailure | undefined {
   const spec = podSpec(pod);
   const affinity = spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
   const anti = spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  if (affinity.length === 0 && anti.length === 0 && !view.nodes.some((n) => n.pods.some(hasRequiredAntiAffinity)))
+    return undefined;
   const others = view.nodes.flatMap((n) => n.pods.map((p) => ({ p, node: n.node })));
 
   for (const term of affinity) {

@@ -176,7 +176,10 @@ describe('order, prefixes, scan, fold', () => {
       ],
     );
     const total = db.fold((n, _k, v) => n + v.length, 0);
-    assert.equal(total, [...contents(db).values()].reduce((n, v) => n + v.length, 0));
+    assert.equal(
+      total,
+      [...contents(db).values()].reduce((n, v) => n + v.length, 0),
+    );
     await db.close();
   });
 

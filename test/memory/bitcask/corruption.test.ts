@@ -9,14 +9,17 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { BitcaskError, openBitcask } from '../../../src/memory/bitcask/index.js';
-import { contents, dataFiles, editFile, lastDataFile, prng, recordOffsets, useTempDirs } from './helpers.js';
+import { contents, dataFiles, editFile, flipBit, lastDataFile, prng, recordOffsets, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
 const key = (i: number) => `k/${String(i).padStart(3, '0')}`;
 const val = (i: number, gen = 0) => `value-${i}-${gen}-`.repeat(4);
 
 /** A closed store of n keys in one data file; returns the dir and the expected contents. */
-async function store(n: number, opts: { maxFileSize?: number } = {}): Promise<{ dir: string; model: Map<string, string> }> {
+async function store(
+  n: number,
+  opts: { maxFileSize?: number } = {},
+): Promise<{ dir: string; model: Map<string, string> }> {
   const dir = tempDir();
   const db = await openBitcask({ dir, sync: 'none', autoMerge: false, ...opts });
   const model = new Map<string, string>();
@@ -79,7 +82,7 @@ describe('bit flip in the middle of a file', () => {
     let at = 0;
     editFile(file, (b) => {
       at = recordOffsets(b)[50]!;
-      b[at + 23 + 5 + 3] ^= 0x10; // a bit inside the value
+      flipBit(b, at + 23 + 5 + 3, 0x10); // a bit inside the value
       return b;
     });
     const db = await openBitcask({ dir, sync: 'none', autoMerge: false });
@@ -89,7 +92,9 @@ describe('bit flip in the middle of a file', () => {
     assert.equal(db.stats().corruptRecords, 1);
     const report = db.verify();
     assert.equal(report.ok, false);
-    assert.deepEqual(report.corrupt, [{ file: file.split('/').at(-1), offset: at, key: key(50), reason: 'crc mismatch' }]);
+    assert.deepEqual(report.corrupt, [
+      { file: file.split('/').at(-1), offset: at, key: key(50), reason: 'crc mismatch' },
+    ]);
     await db.close();
   });
 
@@ -100,7 +105,7 @@ describe('bit flip in the middle of a file', () => {
     await db.put(key(5), 'keeps the damaged record mid-file');
     await db.close();
     editFile(lastDataFile(dir), (b) => {
-      b[recordOffsets(b)[0]! + 30] ^= 1;
+      flipBit(b, recordOffsets(b)[0]! + 30, 1);
       return b;
     });
     const again = await openBitcask({ dir, sync: 'none', autoMerge: false });
@@ -121,7 +126,7 @@ describe('bit flip in the middle of a file', () => {
     const db = await openBitcask({ dir, sync: 'none', autoMerge: false });
     const file = lastDataFile(dir);
     editFile(file, (b) => {
-      b[recordOffsets(b)[7]! + 40] ^= 0x80;
+      flipBit(b, recordOffsets(b)[7]! + 40, 0x80);
       return b;
     });
     let err: unknown;
@@ -261,7 +266,7 @@ describe('damaged hint files fall back to scanning the data file', () => {
     editFile(join(dir, data), (b) => {
       const off = recordOffsets(b)[0]!;
       victim = b.toString('utf8', off + 23, off + 23 + b.readUInt16BE(off + 17));
-      b[off + 40] ^= 4;
+      flipBit(b, off + 40, 4);
       return b;
     });
     const withHint = await openBitcask({ dir, sync: 'none', autoMerge: false });

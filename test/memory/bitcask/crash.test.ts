@@ -22,7 +22,8 @@ function runAndKill(dir: string, round: number, killAfterMs: number): Promise<st
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (timer === undefined && out.startsWith('ready\n')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (timer === undefined && out.startsWith('ready\n'))
+        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     });
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 /** Returns a factory of fresh temp dirs, all removed after the test file. */
 export function useTempDirs(): () => string {
@@ -32,7 +32,11 @@ export function fixture(name: string): string {
 }
 
 /** Runs a TypeScript fixture to completion (or until it is killed). */
-export function runChild(script: string, args: readonly string[], env: Record<string, string> = {}): Promise<ChildResult> {
+export function runChild(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       env: { ...process.env, ...env },
@@ -69,6 +73,10 @@ export function lastDataFile(dir: string): string {
 export function editFile(path: string, fn: (b: Buffer) => Buffer | undefined): void {
   const b = readFileSync(path);
   writeFileSync(path, fn(b) ?? b);
+}
+
+export function flipBit(b: Buffer, at: number, mask: number): void {
+  b[at] = b[at]! ^ mask;
 }
 
 /** Offsets of the records in a data file of this engine, walking the length fields (the file must be intact). */

@@ -44,12 +44,19 @@ describe('SIGKILL at each merge stage leaves exactly the pre-merge state', () =>
       const crashed = await runChild(fixture('merge-child.ts'), [dir, '4096'], { [CRASH_ENV]: point });
       assert.equal(crashed.signal, 'SIGKILL', `child should have been killed at ${point}: ${crashed.stderr}`);
       const committed = ['merge:after-commit', 'merge:after-rename', 'merge:after-delete'].includes(point);
-      assert.equal(readdirSync(dir).includes('MERGEFIN'), committed, 'the commit marker exists only after the commit point');
+      assert.equal(
+        readdirSync(dir).includes('MERGEFIN'),
+        committed,
+        'the commit marker exists only after the commit point',
+      );
       const merging = readdirSync(dir).filter((n) => n.endsWith('.merging'));
       const renamed = point === 'merge:after-rename' || point === 'merge:after-delete';
       assert.equal(merging.length > 0, !renamed, `output still under its temporary name: ${merging.join(', ')}`);
       if (point === 'merge:after-output' || point === 'merge:after-commit') {
-        assert.ok(merging.some((n) => n.endsWith('.hint.merging')), 'hints written before the commit point');
+        assert.ok(
+          merging.some((n) => n.endsWith('.hint.merging')),
+          'hints written before the commit point',
+        );
       }
 
       const before = readdirSync(dir).sort();

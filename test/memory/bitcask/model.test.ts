@@ -3,7 +3,7 @@
 // seeded; a failure prints the seed and the step, and BITCASK_SEED=<seed> replays exactly that run.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Bitcask, type BatchOp, openBitcask } from '../../../src/memory/bitcask/index.js';
+import { type BatchOp, type Bitcask, openBitcask } from '../../../src/memory/bitcask/index.js';
 import { prng, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -21,7 +21,9 @@ class Model {
 
   live(): Map<string, string> {
     const out = new Map<string, string>();
-    const keys = [...this.map.keys()].filter((k) => this.get(k) !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = [...this.map.keys()]
+      .filter((k) => this.get(k) !== undefined)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const k of keys) out.set(k, this.map.get(k)!.value);
     return out;
   }
@@ -71,7 +73,11 @@ async function run(seed: number, steps: number): Promise<void> {
           const k = randomKey();
           if (rand() < 0.7) {
             const t = ttl();
-            ops.push(t === undefined ? { type: 'put', key: k, value: randomValue() } : { type: 'put', key: k, value: randomValue(), ttlMs: t });
+            ops.push(
+              t === undefined
+                ? { type: 'put', key: k, value: randomValue() }
+                : { type: 'put', key: k, value: randomValue(), ttlMs: t },
+            );
           } else ops.push({ type: 'delete', key: k });
         }
         await db.batch(ops);
@@ -100,7 +106,11 @@ async function run(seed: number, steps: number): Promise<void> {
         assert.equal(db.has(k), model.get(k) !== undefined, `has ${k}`);
       } else if (r < 0.7) {
         const p = pick(PREFIXES);
-        assert.deepEqual(db.keys(p), [...model.live().keys()].filter((k) => k.startsWith(p)), `keys ${JSON.stringify(p)}`);
+        assert.deepEqual(
+          db.keys(p),
+          [...model.live().keys()].filter((k) => k.startsWith(p)),
+          `keys ${JSON.stringify(p)}`,
+        );
       } else if (r < 0.74) {
         const p = pick(PREFIXES);
         const got = new Map([...db.scan(p)].map(([k, v]) => [k, v.toString()]));

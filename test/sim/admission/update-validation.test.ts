@@ -229,3 +229,36 @@ describe('ConfigMap, Secret and PVC updates', () => {
     );
   });
 });
+
+describe('Job selector generated after create', () => {
+  it('accepts the first write that adds the uid-derived selector and labels', () => {
+    // The store may assign the uid after admission, so the stored Job has no selector yet.
+    const stored: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'default' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [container()] } } },
+    };
+    const withUid = edit(stored, { 'metadata.uid': '0f3e1f5e-8d4a-4c3b-9a71-2b6c5d4e3f21', 'spec.suspend': true });
+    assert.deepEqual(lines(withUid, stored), []);
+  });
+
+  it('still refuses a hand-made selector change', () => {
+    const uid = '0f3e1f5e-8d4a-4c3b-9a71-2b6c5d4e3f21';
+    const stored: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'default', uid },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [container()] } } },
+    };
+    const next = edit(stored, {
+      'spec.manualSelector': true,
+      'spec.selector.matchLabels.app': 'x',
+      'spec.template.metadata.labels.app': 'x',
+    });
+    assert.deepEqual(
+      admitCauses(next, stored).map((c) => c.field),
+      ['spec.selector', 'spec.template'],
+    );
+  });
+});

@@ -79,6 +79,16 @@ export function smp(current: KubeObject, patch: unknown): KubeObject {
   return patchOk({ type: 'strategic', current, body: JSON.stringify(patch) });
 }
 
+/** A strategic patch body that touches only a workload's pod template spec. */
+export function template(spec: unknown): { spec: { template: { spec: unknown } } } {
+  return { spec: { template: { spec } } };
+}
+
+/** A strategic patch body for the `app` container of a workload. */
+export function appPatch(fields: Record<string, unknown>): ReturnType<typeof template> {
+  return template({ containers: [{ name: 'app', ...fields }] });
+}
+
 /** A value deep inside an object, e.g. `at(o, 'spec', 'replicas')`. */
 export function at(o: unknown, ...path: (string | number)[]): unknown {
   return getPath(o, path);

@@ -224,7 +224,7 @@ describe('patch engine robustness', () => {
     const r = rng(seed);
     const lives = [deployment(), appliedDeployment()];
     const snapshots = lives.map((l) => structuredClone(l));
-    lives.forEach(deepFreeze);
+    for (const l of lives) deepFreeze(l);
     const outcomes = new Map<string, number>();
     for (let i = 0; i < 5000; i++) {
       const type = pick(r, ['json', 'merge', 'strategic', 'apply'] as const satisfies readonly PatchType[]);
@@ -262,7 +262,7 @@ describe('patch engine robustness', () => {
         assert.ok(result.message.length > 0);
       }
     }
-    lives.forEach((l, i) => assert.deepEqual(l, snapshots[i]));
+    for (const [i, l] of lives.entries()) assert.deepEqual(l, snapshots[i]);
     // The generator must reach both sides of every engine, or the test proves little.
     for (const type of ['json', 'merge', 'strategic', 'apply']) {
       assert.ok((outcomes.get(`${type}:ok`) ?? 0) > 20, `too few successful ${type} patches: ${[...outcomes]}`);

@@ -107,29 +107,21 @@ const LISTS: Record<string, [ResourceInfo, () => KubeObject[]]> = {
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
-  const send = (body: object, type = 'application/json') => {
-    res.writeHead(200, { 'Content-Type': type });
-    res.end(JSON.stringify(body));
-  };
   const route = ROUTES[path];
-  if (route) return send(route());
   const list = LISTS[path];
-  if (list && (req.headers.accept ?? '').includes('as=Table'))
-    return send(
-      toTable(list[0], list[1](), { resourceVersion: '7' }, new Date()),
-      'application/json;as=Table;v=v1;g=meta.k8s.io',
-    );
-  res.writeHead(404, { 'Content-Type': 'application/json' });
-  res.end(
-    JSON.stringify({
-      kind: 'Status',
-      apiVersion: 'v1',
-      status: 'Failure',
-      reason: 'NotFound',
-      code: 404,
-      message: 'not found',
-    }),
-  );
+  let status = 200;
+  let type = 'application/json';
+  let body: object;
+  if (route) body = route();
+  else if (list && (req.headers.accept ?? '').includes('as=Table')) {
+    type = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+    body = toTable(list[0], list[1](), { resourceVersion: '7' }, new Date());
+  } else {
+    status = 404;
+    body = { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'not found' };
+  }
+  res.writeHead(status, { 'Content-Type': type });
+  res.end(JSON.stringify(body));
 }
 
 describe('kubectl renders the tables', () => {

@@ -50,9 +50,9 @@ export interface Proc {
 
 /** The container's own loopback interface, for `wget localhost`, `redis-cli ping` and friends. */
 export interface Localhost {
-  listens(port: number): boolean;
+  listens(port: number, atMs: number): boolean;
   /** undefined: connection refused. */
-  httpGet(port: number, path: string): HttpResponse | undefined;
+  httpGet(port: number, path: string, atMs: number, userAgent: string): HttpResponse | undefined;
 }
 
 /** Facts about the pod and container that programs print or size themselves by. */

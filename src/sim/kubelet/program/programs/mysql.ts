@@ -116,7 +116,7 @@ function clientTarget(argv: readonly string[], env: ProgramEnv): { up: boolean; 
   const host = optionValue(argv, ['-h', '--host']) ?? 'localhost';
   const port = Number(optionValue(argv, ['-P', '--port']) ?? 3306);
   const local = host === 'localhost' || host === '127.0.0.1';
-  const up = local ? env.ctx.localhost.listens(3306) : env.ctx.network?.resolve(host) !== undefined;
+  const up = local ? env.ctx.localhost.listens(port, env.io.startMs) : env.ctx.network?.resolve(host) !== undefined;
   return { up, tcp: host !== 'localhost', host, port };
 }
 

@@ -138,7 +138,7 @@ export function startPgIsReady(argv: readonly string[], env: ProgramEnv): Proc {
   const port = Number(optionValue(argv, ['-p', '--port']) ?? 5432);
   const where = host && host !== 'localhost' && host !== '127.0.0.1' ? host : '/var/run/postgresql';
   const local = host === undefined || host === 'localhost' || host === '127.0.0.1';
-  const up = local ? env.ctx.localhost.listens(port) : env.ctx.network?.resolve(host ?? '') !== undefined;
+  const up = local ? env.ctx.localhost.listens(port, env.io.startMs) : env.ctx.network?.resolve(host ?? '') !== undefined;
   return oneShot(env.io, up ? 0 : 2, [
     { stream: 'stdout', text: `${where}:${port} - ${up ? 'accepting connections' : 'no response'}` },
   ]);

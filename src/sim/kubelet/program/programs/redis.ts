@@ -64,7 +64,7 @@ export function startRedisCli(argv: readonly string[], env: ProgramEnv): Proc {
   const withValue = new Set(['-h', '-p', '-a', '-n', '-u']);
   const words = argv.slice(1).filter((a, i, all) => !a.startsWith('-') && !withValue.has(all[i - 1] ?? ''));
   const local = host === '127.0.0.1' || host === 'localhost';
-  const up = local ? env.ctx.localhost.listens(port) : env.ctx.network?.resolve(host) !== undefined;
+  const up = local ? env.ctx.localhost.listens(port, env.io.startMs) : env.ctx.network?.resolve(host) !== undefined;
   if (!up) {
     const why = local || env.ctx.network?.resolve(host) !== undefined ? 'Connection refused' : 'Name or service not known';
     return oneShot(env.io, 1, [{ stream: 'stderr', text: `Could not connect to Redis at ${host}:${port}: ${why}` }]);

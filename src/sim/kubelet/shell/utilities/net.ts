@@ -30,13 +30,13 @@ function parseUrl(raw: string): Target | undefined {
   }
 }
 
-function fetchUrl(ctx: UtilContext, raw: string): Fetched {
+function fetchUrl(ctx: UtilContext, raw: string, userAgent: string): Fetched {
   const t = parseUrl(raw);
   if (!t) return { kind: 'bad-url' };
   const local = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', ctx.host.hostname, ctx.host.podIp]);
   if (local.has(t.host)) {
     const ip = t.host === ctx.host.podIp ? t.host : '127.0.0.1';
-    const r = ctx.localhost.httpGet(t.port, t.path);
+    const r = ctx.localhost.httpGet(t.port, t.path, ctx.now(), userAgent);
     if (!r) return { kind: 'refused', ip };
     return 'status' in r ? { kind: 'ok', status: r.status, body: r.body, ip } : { kind: 'protocol', message: r.protocolError };
   }
@@ -64,7 +64,7 @@ export const wget: Utility = (argv, ctx) => {
     return 1;
   }
   const t = parseUrl(url);
-  const r = fetchUrl(ctx, url);
+  const r = fetchUrl(ctx, url, 'Wget');
   const say = (line: string): void => {
     if (!quiet) ctx.err(`${line}\n`);
   };
@@ -131,7 +131,7 @@ export const curl: Utility = (argv, ctx) => {
     return 2;
   }
   const t = parseUrl(url);
-  const r = fetchUrl(ctx, url);
+  const r = fetchUrl(ctx, url, 'curl/8.14.1');
   if (r.kind === 'bad-url') return complain(3, 'URL rejected: Malformed input to a URL function');
   if (r.kind === 'unresolved') return complain(6, `Could not resolve host: ${t?.host}`);
   if (r.kind === 'refused') {
