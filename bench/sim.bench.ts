@@ -6,8 +6,7 @@
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { type IncomingMessage, request } from 'node:http';
-import { Agent } from 'node:http';
+import { Agent, type IncomingMessage, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
@@ -31,13 +30,27 @@ const SECONDS = Number(values.seconds);
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const nowMs = () => performance.timeOrigin + performance.now();
 
-function call(base: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<number> {
+function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(new URL(path, base), { method, agent, headers: { 'Content-Type': contentType, ...(text ? { 'Content-Length': Buffer.byteLength(text) } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      new URL(path, base),
+      {
+        method,
+        agent,
+        headers: { 'Content-Type': contentType, ...(text ? { 'Content-Length': Buffer.byteLength(text) } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     if (text) req.write(text);
     req.end();
@@ -58,12 +71,24 @@ function pod(ns: string, i: number) {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: `pod-${i}`, namespace: ns, labels: { app: `app-${i % 20}`, tier: i % 2 ? 'web' : 'api' } },
-    spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '64Mi' } } }], nodeName: `sim-node-${(i % 3) + 1}` },
+    spec: {
+      containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '64Mi' } } }],
+      nodeName: `sim-node-${(i % 3) + 1}`,
+    },
     status: {
       phase: 'Running',
       podIP: `10.244.${i % 250}.${i % 200}`,
       conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: [{ name: 'app', ready: true, restartCount: 0, image: 'nginx:1.27', imageID: '', state: { running: { startedAt: new Date().toISOString() } } }],
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: true,
+          restartCount: 0,
+          image: 'nginx:1.27',
+          imageID: '',
+          state: { running: { startedAt: new Date().toISOString() } },
+        },
+      ],
     },
   };
 }
@@ -76,7 +101,9 @@ function percentile(xs: number[], p: number): number {
 const median = (xs: number[]) => percentile(xs, 50);
 
 async function startChild(): Promise<{ child: ChildProcess; url: string; kubeconfig: string; pid: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./lib/sim-child.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./lib/sim-child.ts', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const rl = createInterface({ input: child.stdout! });
   const line = await new Promise<string>((resolve) => rl.once('line', resolve));
   const info = JSON.parse(line) as { url: string; kubeconfig: string; pid: number };
@@ -96,7 +123,12 @@ async function main(): Promise<void> {
   await pool(
     Array.from({ length: NAMESPACES }, (_, i) => `bench-${i}`),
     16,
-    async (ns) => void (await call(sim.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })),
+    async (ns) =>
+      void (await call(sim.url, 'POST', '/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns },
+      })),
   );
   await pool(
     Array.from({ length: PODS }, (_, i) => i),
@@ -108,7 +140,9 @@ async function main(): Promise<void> {
     },
   );
   const createSeconds = (nowMs() - t0) / 1000;
-  console.log(`created ${PODS} pods in ${NAMESPACES} namespaces in ${createSeconds.toFixed(1)} s (${Math.round(PODS / createSeconds)} creates/s)`);
+  console.log(
+    `created ${PODS} pods in ${NAMESPACES} namespaces in ${createSeconds.toFixed(1)} s (${Math.round(PODS / createSeconds)} creates/s)`,
+  );
 
   // list-all through client-node (typed models, JSON)
   const kc = new k8s.KubeConfig();
@@ -128,16 +162,23 @@ async function main(): Promise<void> {
     await call(sim.url, 'GET', '/api/v1/pods');
     rawTimes.push(nowMs() - s);
   }
-  console.log(`list-all client-node: median ${median(listTimes).toFixed(0)} ms; raw HTTP: median ${median(rawTimes).toFixed(0)} ms`);
+  console.log(
+    `list-all client-node: median ${median(listTimes).toFixed(0)} ms; raw HTTP: median ${median(rawTimes).toFixed(0)} ms`,
+  );
 
   // kubectl get pods -A (Table), with a fresh discovery cache each time (worst case).
   const kubectlTimes: number[] = [];
   for (let i = 0; i < 3; i++) {
     const s = nowMs();
-    const r = spawnSync('kubectl', ['--kubeconfig', sim.kubeconfig, '--cache-dir', `/tmp/kubemend-bench-cache-${process.pid}`, 'get', 'pods', '-A'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync(
+      'kubectl',
+      ['--kubeconfig', sim.kubeconfig, '--cache-dir', `/tmp/kubemend-bench-cache-${process.pid}`, 'get', 'pods', '-A'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
     kubectlTimes.push(nowMs() - s);
     if (r.status !== 0) throw new Error(`kubectl failed: ${r.stderr}`);
-    if (i === 0 && r.stdout.trim().split('\n').length !== PODS + 1) throw new Error('kubectl printed the wrong number of rows');
+    if (i === 0 && r.stdout.trim().split('\n').length !== PODS + 1)
+      throw new Error('kubectl printed the wrong number of rows');
   }
   console.log(`kubectl get pods -A: median ${median(kubectlTimes).toFixed(0)} ms`);
 
@@ -151,7 +192,9 @@ async function main(): Promise<void> {
       res.on('data', (c: Buffer) => {
         body += c.toString();
       });
-      res.on('end', () => resolve((JSON.parse(body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion));
+      res.on('end', () =>
+        resolve((JSON.parse(body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion),
+      );
     })
       .on('error', reject)
       .end();
@@ -197,11 +240,15 @@ async function main(): Promise<void> {
     while (sent < due) {
       const i = sent++ % PODS;
       const ns = `bench-${i % NAMESPACES}`;
-      const p = call(sim.url, 'PATCH', `/api/v1/namespaces/${ns}/pods/pod-${i}`, { metadata: { annotations: { 'bench/sent-at': String(nowMs()) } } }, 'application/merge-patch+json').then(
-        (code) => {
-          if (code !== 200) patchErrors++;
-        },
-      );
+      const p = call(
+        sim.url,
+        'PATCH',
+        `/api/v1/namespaces/${ns}/pods/pod-${i}`,
+        { metadata: { annotations: { 'bench/sent-at': String(nowMs()) } } },
+        'application/merge-patch+json',
+      ).then((code) => {
+        if (code !== 200) patchErrors++;
+      });
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
     }
@@ -219,17 +266,44 @@ async function main(): Promise<void> {
   const p50 = percentile(lags, 50);
   const p99 = percentile(lags, 99);
   const achievedRate = total / sendSeconds;
-  console.log(`fan-out: sent ${total} updates in ${sendSeconds.toFixed(1)} s (${achievedRate.toFixed(0)}/s, ${patchErrors} errors), delivered ${delivered}/${total * WATCHERS} events; lag p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+  console.log(
+    `fan-out: sent ${total} updates in ${sendSeconds.toFixed(1)} s (${achievedRate.toFixed(0)}/s, ${patchErrors} errors), delivered ${delivered}/${total * WATCHERS} events; lag p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+  );
   console.log(`simulator peak RSS ${rss.toFixed(0)} MB`);
 
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   const rows = [
-    ['create 10k pods over HTTP (32 concurrent clients)', `${createSeconds.toFixed(1)} s (${Math.round(PODS / createSeconds)}/s)`, '—', ''],
-    ['list all pods, client-node (JSON + model decoding), median of 5', `${median(listTimes).toFixed(0)} ms`, '< 400 ms', verdict(median(listTimes) < 400)],
+    [
+      'create 10k pods over HTTP (32 concurrent clients)',
+      `${createSeconds.toFixed(1)} s (${Math.round(PODS / createSeconds)}/s)`,
+      '—',
+      '',
+    ],
+    [
+      'list all pods, client-node (JSON + model decoding), median of 5',
+      `${median(listTimes).toFixed(0)} ms`,
+      '< 400 ms',
+      verdict(median(listTimes) < 400),
+    ],
     ['list all pods, raw HTTP (server + transfer), median of 5', `${median(rawTimes).toFixed(0)} ms`, '—', ''],
-    ['`kubectl get pods -A` (Table, cold discovery cache), median of 3', `${median(kubectlTimes).toFixed(0)} ms`, '< 400 ms', verdict(median(kubectlTimes) < 400)],
-    [`updates sent (target ${RATE}/s for ${SECONDS} s)`, `${achievedRate.toFixed(0)}/s`, `${RATE}/s`, verdict(achievedRate >= RATE * 0.95)],
-    [`events delivered to ${WATCHERS} watchers`, `${delivered} / ${total * WATCHERS} in ${fanoutSeconds.toFixed(1)} s`, 'all', verdict(delivered === total * WATCHERS)],
+    [
+      '`kubectl get pods -A` (Table, cold discovery cache), median of 3',
+      `${median(kubectlTimes).toFixed(0)} ms`,
+      '< 400 ms',
+      verdict(median(kubectlTimes) < 400),
+    ],
+    [
+      `updates sent (target ${RATE}/s for ${SECONDS} s)`,
+      `${achievedRate.toFixed(0)}/s`,
+      `${RATE}/s`,
+      verdict(achievedRate >= RATE * 0.95),
+    ],
+    [
+      `events delivered to ${WATCHERS} watchers`,
+      `${delivered} / ${total * WATCHERS} in ${fanoutSeconds.toFixed(1)} s`,
+      'all',
+      verdict(delivered === total * WATCHERS),
+    ],
     ['watch delivery lag p50 / p99', `${p50.toFixed(1)} / ${p99.toFixed(1)} ms`, 'p99 < 200 ms', verdict(p99 < 200)],
     ['simulator peak RSS', `${rss.toFixed(0)} MB`, '< 600 MB', verdict(rss < 600)],
   ];
@@ -238,8 +312,8 @@ async function main(): Promise<void> {
     machine: machineInfo(),
     notes: [
       `${PODS} pods in ${NAMESPACES} namespaces; the simulator runs in its own process (controllers off: this measures the API server), the bench process plays every client.`,
-      'Watchers parse every event with JSON.parse; lag is the time from just before the PATCH is sent to the watcher parsing the event (both processes share the machine\'s 2 cores).',
-      'kubectl times include process start, the dispatcher\'s /version probe and discovery with an empty cache.',
+      "Watchers parse every event with JSON.parse; lag is the time from just before the PATCH is sent to the watcher parsing the event (both processes share the machine's 2 cores).",
+      "kubectl times include process start, the dispatcher's /version probe and discovery with an empty cache.",
     ],
     header: ['case', 'result', 'target', ''],
     rows,

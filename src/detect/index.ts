@@ -37,4 +37,3 @@ export {
   SnapshotStore,
   snapshotFromObjects,
 } from './snapshot.js';
-export { analyzeWorkload, type WorkloadAnalysis } from './workload-analysis.js';

@@ -10,7 +10,15 @@ import { type AnalysisError, type Analyzer, analyzeTargets, runAnalyzers, type T
 import { ANALYZERS } from './analyzers/index.js';
 import { groupFindings, type Incident } from './incident.js';
 import { type IncidentChange, IncidentTracker, type TrackerOptions } from './incident-tracker.js';
-import { type HasMetadata, isClusterScoped, type KindMap, type KindName, type ObjectRef, refKey, refOf } from './kinds.js';
+import {
+  type HasMetadata,
+  isClusterScoped,
+  type KindMap,
+  type KindName,
+  type ObjectRef,
+  refKey,
+  refOf,
+} from './kinds.js';
 import { ownerChain, owningWorkload } from './owners.js';
 import { type LogReader, SnapshotStore } from './snapshot.js';
 
@@ -29,7 +37,15 @@ export interface WatcherOptions {
   readonly now?: () => Date;
 }
 
-const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Pod',
+]);
 
 /** An async stream of incident changes with a bounded, never-blocking producer side. */
 class ChangeQueue implements AsyncIterable<IncidentChange> {
@@ -191,7 +207,9 @@ export class IncidentWatcher {
         continue;
       }
       // The workload, every controller between it and its pods, and every pod it owns: one incident's inputs.
-      const top = this.snapshot.get(workload.kind as KindName, workload.namespace, workload.name) as HasMetadata | undefined;
+      const top = this.snapshot.get(workload.kind as KindName, workload.namespace, workload.name) as
+        | HasMetadata
+        | undefined;
       if (top) add(workload.kind as KindName, top);
       const ns = workload.namespace;
       for (const kindName of ['ReplicaSet', 'Job', 'Pod'] as const) {
@@ -217,7 +235,13 @@ export class IncidentWatcher {
     for (const e of errors) this.options.onError?.(e);
     const incidents = groupFindings(findings, this.snapshot, { cluster: this.options.cluster });
     const ns = this.options.namespace;
-    this.emit(this.tracker.observe(incidents, this.now(), (i) => !ns || i.workload.namespace === ns || isClusterScoped(i.workload.kind as KindName)));
+    this.emit(
+      this.tracker.observe(
+        incidents,
+        this.now(),
+        (i) => !ns || i.workload.namespace === ns || isClusterScoped(i.workload.kind as KindName),
+      ),
+    );
   }
 
   private emit(changes: readonly IncidentChange[]): void {

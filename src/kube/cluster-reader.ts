@@ -15,7 +15,12 @@ export interface ReadOptions {
 }
 
 export type ReadResult =
-  | { readonly ok: true; readonly snapshot: SnapshotStore; readonly warnings: readonly KubeError[]; readonly requests: number }
+  | {
+      readonly ok: true;
+      readonly snapshot: SnapshotStore;
+      readonly warnings: readonly KubeError[];
+      readonly requests: number;
+    }
   | { readonly ok: false; readonly error: KubeError };
 
 export async function readCluster(conn: Connection, options: ReadOptions = {}): Promise<ReadResult> {
@@ -39,16 +44,26 @@ export async function readCluster(conn: Connection, options: ReadOptions = {}): 
       requests++;
       try {
         const list = await api.list(conn.kc, api.namespaced ? options.namespace : undefined);
-        for (const item of list.items) snapshot.upsert(api.kind as KindName, stripSecretValues(api.kind, item) as never);
+        for (const item of list.items)
+          snapshot.upsert(api.kind as KindName, stripSecretValues(api.kind, item) as never);
         return undefined;
       } catch (err) {
-        return toKubeError(err, { verb: 'list', resource: api.resource, ...(api.namespaced && options.namespace ? { namespace: options.namespace } : {}) }, conn.server);
+        return toKubeError(
+          err,
+          {
+            verb: 'list',
+            resource: api.resource,
+            ...(api.namespaced && options.namespace ? { namespace: options.namespace } : {}),
+          },
+          conn.server,
+        );
       }
     }),
   );
   for (const error of results) {
     if (!error) continue;
-    if (error.code === 'UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'UNAUTHORIZED') return { ok: false, error };
+    if (error.code === 'UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'UNAUTHORIZED')
+      return { ok: false, error };
     warnings.push(error);
   }
   return {

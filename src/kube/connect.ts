@@ -36,7 +36,9 @@ export interface Connection {
   readonly namespace: string;
 }
 
-export type ConnectResult = { readonly ok: true; readonly value: Connection } | { readonly ok: false; readonly error: KubeError };
+export type ConnectResult =
+  | { readonly ok: true; readonly value: Connection }
+  | { readonly ok: false; readonly error: KubeError };
 
 export interface ConnectOptions {
   readonly kubeconfig?: string;
@@ -71,7 +73,8 @@ export function connect(opts: ConnectOptions = {}): ConnectResult {
       const text = readFileSync(p, 'utf8');
       // Parse first so a YAML mistake is reported with its line, not as client-node's internal error.
       const doc = parseYaml(text) as unknown;
-      if (typeof doc !== 'object' || doc === null) throw new Error('the file is not a kubeconfig (expected a YAML mapping)');
+      if (typeof doc !== 'object' || doc === null)
+        throw new Error('the file is not a kubeconfig (expected a YAML mapping)');
       const next = new k8s.KubeConfig();
       next.loadFromString(text);
       if (kc.getContexts().length === 0) kc.loadFromString(text);
@@ -92,7 +95,11 @@ export function connect(opts: ConnectOptions = {}): ConnectResult {
       const names = kc.getContexts().map((c) => c.name);
       return {
         ok: false,
-        error: { code: 'CONTEXT_NOT_FOUND', message: `context "${opts.context}" is not in the kubeconfig`, hint: `known contexts: ${names.join(', ') || '(none)'}` },
+        error: {
+          code: 'CONTEXT_NOT_FOUND',
+          message: `context "${opts.context}" is not in the kubeconfig`,
+          hint: `known contexts: ${names.join(', ') || '(none)'}`,
+        },
       };
     }
     kc.setCurrentContext(opts.context);
@@ -102,15 +109,25 @@ export function connect(opts: ConnectOptions = {}): ConnectResult {
   if (!ctx || !cluster) {
     return {
       ok: false,
-      error: { code: 'KUBECONFIG_INVALID', message: 'the kubeconfig has no current context with a cluster', hint: 'set current-context, or pass --context NAME' },
+      error: {
+        code: 'KUBECONFIG_INVALID',
+        message: 'the kubeconfig has no current context with a cluster',
+        hint: 'set current-context, or pass --context NAME',
+      },
     };
   }
   return { ok: true, value: { kc, context: ctx.name, server: cluster.server, namespace: ctx.namespace ?? 'default' } };
 }
 
 /** Maps anything client-node throws to a KubeError naming what failed (verb + resource when given). */
-export function toKubeError(err: unknown, what?: { verb: string; resource: string; namespace?: string }, server?: string): KubeError {
-  const action = what ? `${what.verb} ${what.resource}${what.namespace ? ` in namespace ${what.namespace}` : ''}` : 'call the API server';
+export function toKubeError(
+  err: unknown,
+  what?: { verb: string; resource: string; namespace?: string },
+  server?: string,
+): KubeError {
+  const action = what
+    ? `${what.verb} ${what.resource}${what.namespace ? ` in namespace ${what.namespace}` : ''}`
+    : 'call the API server';
   if (err instanceof k8s.ApiException) {
     const status = err.code;
     let message = '';
@@ -120,8 +137,14 @@ export function toKubeError(err: unknown, what?: { verb: string; resource: strin
       message = String(err.body ?? '').slice(0, 300);
     }
     const base = { status, message: `cannot ${action}: ${message || `HTTP ${status}`}` };
-    if (status === 401) return { ...base, code: 'UNAUTHORIZED', hint: 'the credentials in the kubeconfig were refused; refresh them' };
-    if (status === 403) return { ...base, code: 'FORBIDDEN', hint: `grant the "${what?.verb ?? ''}" verb on "${what?.resource ?? ''}" to kubemend's identity, or narrow the scope` };
+    if (status === 401)
+      return { ...base, code: 'UNAUTHORIZED', hint: 'the credentials in the kubeconfig were refused; refresh them' };
+    if (status === 403)
+      return {
+        ...base,
+        code: 'FORBIDDEN',
+        hint: `grant the "${what?.verb ?? ''}" verb on "${what?.resource ?? ''}" to kubemend's identity, or narrow the scope`,
+      };
     if (status === 404) return { ...base, code: 'NOT_FOUND' };
     if (status === 409) return { ...base, code: 'CONFLICT' };
     if (status === 422) return { ...base, code: 'INVALID' };
@@ -129,15 +152,31 @@ export function toKubeError(err: unknown, what?: { verb: string; resource: strin
   }
   const e = err as { code?: string; cause?: { code?: string }; message?: string; name?: string };
   const code = e.code ?? e.cause?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET' || /ECONNREFUSED|fetch failed/.test(e.message ?? ''))
-    return { code: 'UNREACHABLE', message: `cannot reach the API server${server ? ` at ${server}` : ''} (${code ?? e.message})`, hint: 'is the cluster running? check the server URL with `kubectl config view --minify`' };
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ECONNRESET' ||
+    /ECONNREFUSED|fetch failed/.test(e.message ?? '')
+  )
+    return {
+      code: 'UNREACHABLE',
+      message: `cannot reach the API server${server ? ` at ${server}` : ''} (${code ?? e.message})`,
+      hint: 'is the cluster running? check the server URL with `kubectl config view --minify`',
+    };
   if (e.name === 'AbortError' || code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
-    return { code: 'TIMEOUT', message: `the API server${server ? ` at ${server}` : ''} did not answer in time while trying to ${action}` };
+    return {
+      code: 'TIMEOUT',
+      message: `the API server${server ? ` at ${server}` : ''} did not answer in time while trying to ${action}`,
+    };
   return { code: 'API_ERROR', message: `cannot ${action}: ${e.message ?? String(err)}` };
 }
 
 /** One cheap request (`/version`) to tell an unreachable cluster from a working one before real work. */
-export async function probe(conn: Connection, timeoutMs = 5_000): Promise<{ ok: true; version: string } | { ok: false; error: KubeError }> {
+export async function probe(
+  conn: Connection,
+  timeoutMs = 5_000,
+): Promise<{ ok: true; version: string } | { ok: false; error: KubeError }> {
   const api = conn.kc.makeApiClient(k8s.VersionApi);
   const timeout = new Promise<never>((_, reject) => {
     const t = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), timeoutMs);

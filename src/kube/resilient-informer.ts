@@ -37,13 +37,22 @@ export interface ResilientInformer {
   stats(): InformerStats;
 }
 
-export function resilientInformer(kc: k8s.KubeConfig, api: KindApi, handlers: InformerHandlers, options: InformerOptions = {}): ResilientInformer {
+export function resilientInformer(
+  kc: k8s.KubeConfig,
+  api: KindApi,
+  handlers: InformerHandlers,
+  options: InformerOptions = {},
+): ResilientInformer {
   const initial = options.initialBackoffMs ?? 500;
   const max = options.maxBackoffMs ?? 30_000;
   const watchdogMs = options.watchdogMs ?? 300_000;
   const ns = api.namespaced ? options.namespace : undefined;
   const path = ns ? api.path.replace(/\/([a-z]+)$/, `/namespaces/${ns}/$1`) : api.path;
-  const informer = k8s.makeInformer(kc, path, () => api.list(kc, ns) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>);
+  const informer = k8s.makeInformer(
+    kc,
+    path,
+    () => api.list(kc, ns) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>,
+  );
 
   let running = false;
   let stopping = false;
@@ -77,7 +86,11 @@ export function resilientInformer(kc: k8s.KubeConfig, api: KindApi, handlers: In
     // stop() reports an abort through the error callback: that is us, not the cluster.
     if (stopping || !running) return;
     errors++;
-    const error = toKubeError(err, { verb: 'watch', resource: api.resource, ...(ns ? { namespace: ns } : {}) }, kc.getCurrentCluster()?.server);
+    const error = toKubeError(
+      err,
+      { verb: 'watch', resource: api.resource, ...(ns ? { namespace: ns } : {}) },
+      kc.getCurrentCluster()?.server,
+    );
     const delay = backoff;
     backoff = Math.min(max, backoff * 2);
     handlers.onError?.(error, delay);
@@ -114,7 +127,11 @@ export function resilientInformer(kc: k8s.KubeConfig, api: KindApi, handlers: In
     } catch (err) {
       if (!running) return;
       errors++;
-      const error = toKubeError(err, { verb: 'list', resource: api.resource, ...(ns ? { namespace: ns } : {}) }, kc.getCurrentCluster()?.server);
+      const error = toKubeError(
+        err,
+        { verb: 'list', resource: api.resource, ...(ns ? { namespace: ns } : {}) },
+        kc.getCurrentCluster()?.server,
+      );
       const delay = backoff;
       backoff = Math.min(max, backoff * 2);
       handlers.onError?.(error, delay);
@@ -132,9 +149,13 @@ export function resilientInformer(kc: k8s.KubeConfig, api: KindApi, handlers: In
         running = false;
         throw err;
       }
-      watchdog = setInterval(() => {
-        if (running && !retryTimer && lastEventAt !== undefined && Date.now() - lastEventAt > watchdogMs) void restart();
-      }, Math.min(watchdogMs, 30_000));
+      watchdog = setInterval(
+        () => {
+          if (running && !retryTimer && lastEventAt !== undefined && Date.now() - lastEventAt > watchdogMs)
+            void restart();
+        },
+        Math.min(watchdogMs, 30_000),
+      );
       watchdog.unref();
     },
     async stop() {

@@ -122,7 +122,17 @@ const ROWS: Row[] = [
     spec: true,
   },
   { g: 'batch', v: 'v1', kind: 'Job', plural: 'jobs', ns: true, all: true, sub: ['status'], spec: true },
-  { g: 'batch', v: 'v1', kind: 'CronJob', plural: 'cronjobs', ns: true, short: ['cj'], all: true, sub: ['status'], spec: true },
+  {
+    g: 'batch',
+    v: 'v1',
+    kind: 'CronJob',
+    plural: 'cronjobs',
+    ns: true,
+    short: ['cj'],
+    all: true,
+    sub: ['status'],
+    spec: true,
+  },
   {
     g: 'autoscaling',
     v: 'v2',
@@ -134,9 +144,35 @@ const ROWS: Row[] = [
     sub: ['status'],
     spec: true,
   },
-  { g: 'policy', v: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', ns: true, short: ['pdb'], sub: ['status'], spec: true },
-  { g: 'networking.k8s.io', v: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', ns: true, short: ['netpol'], spec: true },
-  { g: 'networking.k8s.io', v: 'v1', kind: 'Ingress', plural: 'ingresses', ns: true, short: ['ing'], sub: ['status'], spec: true },
+  {
+    g: 'policy',
+    v: 'v1',
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+    ns: true,
+    short: ['pdb'],
+    sub: ['status'],
+    spec: true,
+  },
+  {
+    g: 'networking.k8s.io',
+    v: 'v1',
+    kind: 'NetworkPolicy',
+    plural: 'networkpolicies',
+    ns: true,
+    short: ['netpol'],
+    spec: true,
+  },
+  {
+    g: 'networking.k8s.io',
+    v: 'v1',
+    kind: 'Ingress',
+    plural: 'ingresses',
+    ns: true,
+    short: ['ing'],
+    sub: ['status'],
+    spec: true,
+  },
   { g: 'networking.k8s.io', v: 'v1', kind: 'IngressClass', plural: 'ingressclasses', ns: false },
   { g: 'discovery.k8s.io', v: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', ns: true },
   { g: 'events.k8s.io', v: 'v1', kind: 'Event', plural: 'events', ns: true, short: ['ev'] },
@@ -171,7 +207,7 @@ function toInfo(r: Row): ResourceInfo {
         return scale();
       case 'log':
         return { name: 'log', group: '', version: 'v1', kind: 'Pod', verbs: ['get'] };
-      case 'eviction':
+      default:
         return { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] };
     }
   });
@@ -192,7 +228,6 @@ function toInfo(r: Row): ResourceInfo {
 }
 
 export const RESOURCES: readonly ResourceInfo[] = ROWS.map(toInfo);
-
 
 export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {
   return r.group === '' ? r.version : `${r.group}/${r.version}`;

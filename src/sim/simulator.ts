@@ -5,10 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultObject, invalidMessage, validateObject } from './admission/index.js';
+import { defaultObject, invalidMessage, qualifiedKind, validateObject } from './admission/index.js';
 import { type ApiServer, startApiServer } from './api/api-server.js';
-import { type SimClock, createClock } from './clock.js';
+import { createClock, type SimClock } from './clock.js';
+import { type RunningControllers, runControllers } from './controllers/controller.js';
+import { createEventRecorder } from './controllers/event-recorder.js';
+import { installPolicyAdmission, workloadControllers } from './controllers/index.js';
 import { writeSimKubeconfig } from './kubeconfig.js';
+import { metricsApi, nodeControllers, podMetricsSource } from './kubelet/index.js';
 import type { KubeObject } from './objects.js';
 import { RESOURCES } from './resources.js';
 import { LogStore } from './store/log-store.js';
@@ -55,7 +59,13 @@ function installAdmission(store: ObjectStore): void {
     const causes = validateObject(req.resource, obj, req.old);
     if (causes.length > 0) {
       const name = obj.metadata.name ?? obj.metadata.generateName ?? '';
-      throw errors.invalid(req.resource.kind, req.resource.group, name, invalidMessage(req.resource.kind, name, causes), causes);
+      throw errors.invalid(
+        req.resource.kind,
+        req.resource.group,
+        name,
+        invalidMessage(qualifiedKind(req.resource), name, causes),
+        causes,
+      );
     }
     return obj;
   });
@@ -63,7 +73,13 @@ function installAdmission(store: ObjectStore): void {
 
 function seed(store: ObjectStore, nodes: number): void {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
-    store.create(byPlural('namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } } as KubeObject);
+    store.create(byPlural('namespaces'), {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    } as KubeObject);
   for (let i = 1; i <= nodes; i++) {
     const name = `sim-node-${i}`;
     store.create(byPlural('nodes'), {
@@ -84,9 +100,24 @@ function seed(store: ObjectStore, nodes: number): void {
         capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
         allocatable: { cpu: '3800m', memory: '15Gi', pods: '110', 'ephemeral-storage': '95Gi' },
         conditions: [
-          { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-          { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-          { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+          {
+            type: 'MemoryPressure',
+            status: 'False',
+            reason: 'KubeletHasSufficientMemory',
+            message: 'kubelet has sufficient memory available',
+          },
+          {
+            type: 'DiskPressure',
+            status: 'False',
+            reason: 'KubeletHasNoDiskPressure',
+            message: 'kubelet has no disk pressure',
+          },
+          {
+            type: 'PIDPressure',
+            status: 'False',
+            reason: 'KubeletHasSufficientPID',
+            message: 'kubelet has sufficient PID available',
+          },
           { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
         ],
         addresses: [
@@ -112,8 +143,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const store = new ObjectStore({ historySize: options.historySize ?? 10_000, now: () => clock.now() });
   const logs = new LogStore();
   installAdmission(store);
+  const withControllers = options.controllers ?? true;
+  if (withControllers) installPolicyAdmission(store);
   seed(store, options.nodes ?? 3);
-  const api: ApiServer = await startApiServer({ store, logs, now: () => clock.now(), ...(options.port !== undefined ? { port: options.port } : {}) });
+  const api: ApiServer = await startApiServer({
+    store,
+    logs,
+    now: () => clock.now(),
+    ...(withControllers ? { extraApis: [metricsApi({ store, clock })] } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
+  let controllers: RunningControllers | undefined;
+  if (withControllers) {
+    const ctx = { store, logs, clock, events: createEventRecorder(store, clock) };
+    controllers = runControllers(ctx, [
+      ...workloadControllers(ctx, { metrics: podMetricsSource(store) }),
+      ...nodeControllers(ctx),
+    ]);
+  }
   let tempDir: string | undefined;
   let kubeconfigPath = options.kubeconfigPath;
   if (!kubeconfigPath) {
@@ -130,6 +177,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requestCount: () => api.requestCount(),
     dropWatches: () => api.dropStreams(),
     async close() {
+      controllers?.stop();
       await api.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },

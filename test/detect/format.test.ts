@@ -16,7 +16,7 @@ import {
   service,
   terminated,
   waitingStatus,
-} from './fixtures.js';
+} from './fixtures/index.js';
 
 async function sample() {
   return incidents([

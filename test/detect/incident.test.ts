@@ -24,7 +24,7 @@ import {
   terminatedStatus,
   uid,
   waitingStatus,
-} from './fixtures.js';
+} from './fixtures/index.js';
 
 function crashLoop(restartCount = 5, exitCode = 1, reason = 'Error') {
   return {

@@ -15,7 +15,7 @@ import {
   terminated,
   uid,
   waitingStatus,
-} from './fixtures.js';
+} from './fixtures/index.js';
 
 const DB_PASSWORD = 'hunter2-Sup3r';
 const API_KEY = 'k9-Zeta-Omega-7731';

@@ -27,7 +27,7 @@ import {
   terminatedStatus,
   uid,
   waitingStatus,
-} from './fixtures.js';
+} from './fixtures/index.js';
 
 const podsOf = (objs: Obj[]) => objs.filter((o) => o.kind === 'Pod');
 const nameOf = (o: Obj) => (o.metadata as { name: string }).name;

@@ -18,7 +18,7 @@ import {
   terminated,
   uid,
   waitingStatus,
-} from './fixtures.js';
+} from './fixtures/index.js';
 
 describe('snapshotFromObjects', () => {
   it('flattens lists, ignores kinds it does not read, and scopes lists by namespace', () => {
@@ -103,7 +103,9 @@ describe('SnapshotStore', () => {
     const last = typed.status.containerStatuses[0]?.lastState.terminated;
     if (last) last.finishedAt = new Date(String(last.finishedAt));
     const snap = snapshotFromObjects([d, rs, typed], NOW);
-    const { findings } = await analyzeTargets(ANALYZERS, snap, [{ kind: 'Pod', object: typed as unknown as KindMap['Pod'] }]);
+    const { findings } = await analyzeTargets(ANALYZERS, snap, [
+      { kind: 'Pod', object: typed as unknown as KindMap['Pod'] },
+    ]);
     assert.deepEqual(
       findings.map((f) => [f.failureClass, f.details.restartsPerHour]),
       [['CrashLoopBackOff', 9]],

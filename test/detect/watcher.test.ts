@@ -25,7 +25,9 @@ describe('the incident watcher (informers -> incremental analysis -> tracker)', 
         selector: { matchLabels: { app: 'memory-hog' } },
         template: {
           metadata: { labels: { app: 'memory-hog' } },
-          spec: { containers: [{ name: 'memory-hog', image: 'polinux/stress', resources: { limits: { memory: '100Mi' } } }] },
+          spec: {
+            containers: [{ name: 'memory-hog', image: 'polinux/stress', resources: { limits: { memory: '100Mi' } } }],
+          },
         },
       },
     } as KubeObject);
@@ -36,7 +38,15 @@ describe('the incident watcher (informers -> incremental analysis -> tracker)', 
         name: 'memory-hog-7d9f8c',
         namespace: 'default',
         labels: { app: 'memory-hog' },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'memory-hog', uid: deploy.metadata.uid!, controller: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: 'memory-hog',
+            uid: deploy.metadata.uid!,
+            controller: true,
+          },
+        ],
       },
       spec: deploy.spec,
     } as KubeObject);
@@ -47,26 +57,41 @@ describe('the incident watcher (informers -> incremental analysis -> tracker)', 
         name: 'memory-hog-7d9f8c-abcde',
         namespace: 'default',
         labels: { app: 'memory-hog' },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name!, uid: rs.metadata.uid!, controller: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs.metadata.name!,
+            uid: rs.metadata.uid!,
+            controller: true,
+          },
+        ],
       },
-      spec: { containers: [{ name: 'memory-hog', image: 'polinux/stress', resources: { limits: { memory: '100Mi' } } }] },
+      spec: {
+        containers: [{ name: 'memory-hog', image: 'polinux/stress', resources: { limits: { memory: '100Mi' } } }],
+      },
     } as KubeObject);
 
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(f.sim.kubeconfigPath);
-    const watcher = new IncidentWatcher({ kc, cluster: 'sim', tracker: { resolveAfterPasses: 1, quietPeriodMs: 0 }, fullPassMs: 3_600_000 });
+    const watcher = new IncidentWatcher({
+      kc,
+      cluster: 'sim',
+      tracker: { resolveAfterPasses: 1, quietPeriodMs: 0 },
+      fullPassMs: 3_600_000,
+    });
     const seen: IncidentChange[] = [];
     watcher.onChange((c) => seen.push(c));
     await watcher.start();
-    assert.deepEqual(seen, [], 'a pending pod with no status is not an incident');
+    assert.equal(seen.length, 0, 'a pending pod with no status is not an incident');
 
     const now = new Date().toISOString();
     store.modify(
       res('pods'),
       'default',
       pod.metadata.name!,
-      (p) =>
-        void (p.status = {
+      (p) => {
+        p.status = {
           phase: 'Running',
           containerStatuses: [
             {
@@ -79,7 +104,8 @@ describe('the incident watcher (informers -> incremental analysis -> tracker)', 
               lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: now, finishedAt: now } },
             },
           ],
-        }),
+        };
+      },
       { subresource: 'status' },
     );
     await eventually(() => seen.some((c) => c.type === 'opened'), 10_000, 'an opened incident');
@@ -93,14 +119,22 @@ describe('the incident watcher (informers -> incremental analysis -> tracker)', 
       res('pods'),
       'default',
       pod.metadata.name!,
-      (p) =>
-        void (p.status = {
+      (p) => {
+        p.status = {
           phase: 'Running',
           conditions: [{ type: 'Ready', status: 'True' }],
           containerStatuses: [
-            { name: 'memory-hog', ready: true, restartCount: 0, image: 'polinux/stress', imageID: '', state: { running: { startedAt: now } } },
+            {
+              name: 'memory-hog',
+              ready: true,
+              restartCount: 0,
+              image: 'polinux/stress',
+              imageID: '',
+              state: { running: { startedAt: now } },
+            },
           ],
-        }),
+        };
+      },
       { subresource: 'status' },
     );
     await eventually(() => seen.some((c) => c.type === 'resolved'), 10_000, 'the incident resolving');
@@ -113,8 +147,16 @@ describe('the incident watcher (informers -> incremental analysis -> tracker)', 
     const watcher = new IncidentWatcher({ kc, cluster: 'sim', fullPassMs: 3_600_000 });
     await watcher.start();
     f.sim.dropWatches();
-    f.sim.store.create(res('configmaps'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-drop', namespace: 'default' } } as KubeObject);
-    await eventually(() => watcher.snapshot.get('ConfigMap', 'default', 'after-drop') !== undefined, 10_000, 'the cache to see a post-drop object');
+    f.sim.store.create(res('configmaps'), {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'after-drop', namespace: 'default' },
+    } as KubeObject);
+    await eventually(
+      () => watcher.snapshot.get('ConfigMap', 'default', 'after-drop') !== undefined,
+      10_000,
+      'the cache to see a post-drop object',
+    );
     await watcher.stop();
   });
 });

@@ -54,7 +54,9 @@ export function kubectlFor(kubeconfigPath: string): Kubectl {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
       });
-      const closed = new Promise<KubectlResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+      const closed = new Promise<KubectlResult>((resolve) =>
+        child.on('close', (code) => resolve({ code, stdout, stderr })),
+      );
       return {
         output: () => stdout,
         stop: async () => {
@@ -70,7 +72,11 @@ export function kubectlFor(kubeconfigPath: string): Kubectl {
 }
 
 /** Polls `check` until it returns true or the deadline passes (for output of streaming commands). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

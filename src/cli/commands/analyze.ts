@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { OUTPUT_FORMATS, type OutputFormat, analyzeSnapshot, formatIncidents } from '../../detect/index.js';
+import { analyzeSnapshot, formatIncidents, OUTPUT_FORMATS, type OutputFormat } from '../../detect/index.js';
 import { readCluster } from '../../kube/cluster-reader.js';
 import { connect, probe } from '../../kube/connect.js';
 import { CliError, type Command } from '../command.js';
@@ -40,27 +40,39 @@ export const analyzeCommand: Command = {
       },
     });
     const format = values.output as OutputFormat;
-    if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new CliError(`unknown output format "${values.output}"`, 'use -o table, -o json or -o yaml');
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
+      throw new CliError(`unknown output format "${values.output}"`, 'use -o table, -o json or -o yaml');
     if (values.namespace && values['all-namespaces']) throw new CliError('-n and -A cannot be used together');
     if (values.explain)
       throw new CliError(
         '--explain needs a language model, and the model layer has not landed yet',
         'run without --explain: the analyzers give the cause and evidence without a model',
       );
-    const conn = connect({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}), env: io.env });
+    const conn = connect({
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+      env: io.env,
+    });
     if (!conn.ok) throw new CliError(conn.error.message, conn.error.hint);
     const reachable = await probe(conn.value);
     if (!reachable.ok) throw new CliError(reachable.error.message, reachable.error.hint);
-    const read = await readCluster(conn.value, { ...(values.namespace ? { namespace: values.namespace } : {}), logs: !values['no-logs'] });
+    const read = await readCluster(conn.value, {
+      ...(values.namespace ? { namespace: values.namespace } : {}),
+      logs: !values['no-logs'],
+    });
     if (!read.ok) throw new CliError(read.error.message, read.error.hint);
     for (const w of read.warnings) io.stderr.write(`warning: ${w.message}${w.hint ? ` (${w.hint})` : ''}\n`);
-    const filter = (values.filter ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+    const filter = (values.filter ?? [])
+      .flatMap((f) => f.split(','))
+      .map((f) => f.trim())
+      .filter(Boolean);
     const result = await analyzeSnapshot(read.snapshot, {
       ...(values.namespace ? { namespace: values.namespace } : {}),
       ...(filter.length ? { filter } : {}),
       cluster: conn.value.context,
     });
-    for (const e of result.errors) io.stderr.write(`warning: analyzer ${e.analyzer} failed on ${e.object.kind}/${e.object.name}: ${e.message}\n`);
+    for (const e of result.errors)
+      io.stderr.write(`warning: analyzer ${e.analyzer} failed on ${e.object.kind}/${e.object.name}: ${e.message}\n`);
     const width = (io.stdout as { columns?: number }).columns;
     const out = formatIncidents(result.incidents, {
       format,

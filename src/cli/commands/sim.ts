@@ -25,7 +25,10 @@ function positiveNumber(flag: string, v: string | undefined, fallback: number, i
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
-    throw new CliError(`${flag} must be a ${integer ? 'whole number' : 'number'} >= 0, got "${v}"`, `e.g. ${flag} ${fallback}`);
+    throw new CliError(
+      `${flag} must be a ${integer ? 'whole number' : 'number'} >= 0, got "${v}"`,
+      `e.g. ${flag} ${fallback}`,
+    );
   return n;
 }
 
@@ -55,9 +58,13 @@ export const simCommand: Command = {
       sim = await startSimulator({ port, kubeconfigPath, speed, nodes });
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'EADDRINUSE') throw new CliError(`port ${port} is already in use`, 'pick another --port, or --port 0 for a free one');
+      if (code === 'EADDRINUSE')
+        throw new CliError(`port ${port} is already in use`, 'pick another --port, or --port 0 for a free one');
       if (code === 'EACCES' || code === 'ENOENT' || code === 'EROFS')
-        throw new CliError(`cannot write the kubeconfig to ${kubeconfigPath}: ${(err as Error).message}`, 'choose a writable --kubeconfig path');
+        throw new CliError(
+          `cannot write the kubeconfig to ${kubeconfigPath}: ${(err as Error).message}`,
+          'choose a writable --kubeconfig path',
+        );
       throw err;
     }
     io.stdout.write(

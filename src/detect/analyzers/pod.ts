@@ -7,12 +7,14 @@ import { isSettledJobPod } from '../job-status.js';
 import { parseMissingConfig, parseSchedulerMessage } from '../messages.js';
 import { probeProblems } from '../probe-problems.js';
 import type { ClusterSnapshot } from '../snapshot.js';
-import { MINUTE, toMs } from '../time.js';
+import { HOUR, MINUTE, toMs } from '../time.js';
 
 // Gates are often lifted by another controller within moments; only a gate that stays is worth reporting.
 const GATED_FOR = 5 * MINUTE;
 // Mount and sandbox failures are retried by the kubelet; an event older than this was resolved by a retry.
 const RECENT_EVENT = 10 * MINUTE;
+const EVICTION_MEMORY = 24 * HOUR;
+const NODE_SHUTDOWN_REASONS = new Set(['Terminated', 'Shutdown', 'NodeShutdown']);
 
 function scheduledCondition(pod: V1Pod) {
   return pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
@@ -61,8 +63,18 @@ function schedulingProblem(pod: V1Pod, snapshot: ClusterSnapshot): Problem | und
   };
 }
 
-function evictedProblem(pod: V1Pod): Problem | undefined {
+/** When the kubelet evicted the pod: the DisruptionTarget condition, else its containers' end. */
+function evictedAt(pod: V1Pod): number | undefined {
+  const disruption = toMs(pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget')?.lastTransitionTime);
+  const ends = (pod.status?.containerStatuses ?? []).map((c) => toMs(c.state?.terminated?.finishedAt) ?? 0);
+  return disruption ?? (ends.length > 0 ? Math.max(...ends) || undefined : undefined);
+}
+
+function evictedProblem(pod: V1Pod, snapshot: ClusterSnapshot): Problem | undefined {
   if (pod.status?.phase !== 'Failed' || pod.status.reason !== 'Evicted') return undefined;
+  // Evicted pods linger until garbage collection; an eviction days ago is history, not an incident.
+  const at = evictedAt(pod);
+  if (at !== undefined && snapshot.now().getTime() - at > EVICTION_MEMORY) return undefined;
   const message = pod.status.message ?? '';
   const resource = /low on resource: ([\w-]+)/.exec(message)?.[1];
   return {
@@ -77,6 +89,7 @@ function evictedProblem(pod: V1Pod): Problem | undefined {
     },
     status: { phase: 'Failed', reason: 'Evicted', message },
     eventReasons: ['Evicted'],
+    ...(at !== undefined ? { since: new Date(at) } : {}),
   };
 }
 
@@ -137,9 +150,12 @@ export const podAnalyzer: Analyzer<'Pod'> = {
   name: 'Pod',
   kind: 'Pod',
   analyze(pod, snapshot) {
-    if (pod.metadata?.deletionTimestamp || pod.status?.phase === 'Succeeded' || isSettledJobPod(pod, snapshot))
+    if (pod.metadata?.deletionTimestamp || pod.status?.phase === 'Succeeded' || isSettledJobPod(pod, snapshot)) {
       return [];
-    const evicted = evictedProblem(pod);
+    }
+    // Killed by a graceful node shutdown: the node's doing, and its controller has replaced the pod.
+    if (pod.status?.phase === 'Failed' && NODE_SHUTDOWN_REASONS.has(pod.status.reason ?? '')) return [];
+    const evicted = evictedProblem(pod, snapshot);
     if (evicted) return [evicted];
     const scheduling = schedulingProblem(pod, snapshot);
     if (scheduling) return [scheduling];

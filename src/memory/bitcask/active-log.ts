@@ -1,7 +1,7 @@
 import { fdatasync, fdatasyncSync, fsync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DataFile, dataFileName, type FileTable } from './data-file.js';
-import { BitcaskError, ioError } from './errors.js';
+import { type BitcaskError, ioError } from './errors.js';
 import type { SyncPolicy } from './types.js';
 
 const STAGING_INITIAL = 256 * 1024;
@@ -245,8 +245,4 @@ export class ActiveLog {
     this.waiters = [];
     for (const w of waiters) w.reject(this.failure);
   }
-}
-
-export function closedError(dir: string): BitcaskError {
-  return new BitcaskError('CLOSED', `bitcask store ${dir} is closed`);
 }

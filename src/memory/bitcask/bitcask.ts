@@ -1,8 +1,10 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActiveLog, closedError } from './active-log.js';
+import { ActiveLog } from './active-log.js';
+import { BLOCK_SIZE, BlockCache } from './block-cache.js';
+import { asError, checkKey, checkValue, corrupt, expiryOf, invalidKey, isWellFormed, tooLarge } from './checks.js';
 import { FileTable, hintFileName } from './data-file.js';
-import { BitcaskError, ioError } from './errors.js';
+import { BitcaskError, closedError, ioError } from './errors.js';
 import { checkHint } from './hint-file.js';
 import { Keydir } from './keydir.js';
 import { loadStore } from './loader.js';
@@ -35,7 +37,6 @@ import type {
 } from './types.js';
 
 const RESOLVED = Promise.resolve();
-const MAX_U48 = 2 ** 48 - 1;
 const MAX_BATCH_BYTES = 0xffff_ffff;
 const SLAB_SIZE = 8 * 1024;
 const SLAB_RECORD_MAX = 1024;
@@ -82,6 +83,7 @@ class BitcaskStore implements Bitcask {
   private autoMergeScheduled = false;
   private readonly log: ActiveLog | undefined;
   private readonly clock: () => number;
+  private readonly cache: BlockCache;
   private slab = Buffer.allocUnsafe(SLAB_SIZE);
   private slabPos = 0;
 
@@ -95,6 +97,7 @@ class BitcaskStore implements Bitcask {
     private corruptRecords: number,
   ) {
     this.clock = o.clock;
+    this.cache = new BlockCache(o.readCacheBytes);
     this.log = o.readOnly
       ? undefined
       : new ActiveLog({
@@ -240,6 +243,7 @@ class BitcaskStore implements Bitcask {
       const ratio = options.minDeadRatio ?? 0;
       if (!(ratio >= 0 && ratio <= 1)) throw new RangeError('minDeadRatio must be within 0..1');
       if (this.merging !== undefined) return this.merging;
+      if (log.failure !== undefined) throw log.failure;
       const running = runMerge(
         {
           dir: this.o.dir,
@@ -256,6 +260,7 @@ class BitcaskStore implements Bitcask {
         (r) => {
           this.merging = undefined;
           this.corruptRecords += r.lostKeys;
+          this.cache.retain((idx) => this.files.has(idx));
           return { filesBefore: r.filesBefore, filesAfter: r.filesAfter, bytesReclaimed: r.bytesReclaimed };
         },
         (err: unknown) => {
@@ -370,6 +375,14 @@ class BitcaskStore implements Bitcask {
     let buf = this.log?.readStaged(file, off, len);
     let pos = 0;
     if (buf === undefined) {
+      const immutableEnd = file === this.log?.active ? file.size - (file.size % BLOCK_SIZE) : file.size;
+      buf = this.cache.block(file, off, len, immutableEnd);
+      pos = off % BLOCK_SIZE;
+      if (buf !== undefined && pos + len > buf.length)
+        throw corrupt(key, file.name, off, 'record cut short (file truncated?)');
+    }
+    if (buf === undefined) {
+      pos = 0;
       // Small records are read straight into a shared slab and returned as a view of it (like Node's own Buffer
       // pool): one allocation per 8 KiB of reads instead of two per read.
       if (len > SLAB_RECORD_MAX) buf = Buffer.allocUnsafe(len);
@@ -413,48 +426,4 @@ class BitcaskStore implements Bitcask {
       this.merge().catch((err: unknown) => this.o.onBackgroundError?.(asError(err) as BitcaskError));
     });
   }
-}
-
-function checkKey(key: unknown, max: number): asserts key is string {
-  if (typeof key !== 'string') throw invalidKey();
-  if (key.length > max) throw tooLarge(key, `key is at least ${key.length} bytes, limit ${max}`);
-}
-
-function checkValue(key: string, value: unknown, max: number): asserts value is Buffer | string {
-  if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
-    throw new TypeError(`value of "${key}" must be a Buffer or a string`);
-  }
-  if (value.length > max) throw tooLarge(key, `value is at least ${value.length} bytes, limit ${max}`);
-}
-
-function expiryOf(now: number, ttlMs: number): number {
-  if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
-  return Math.min(Math.ceil(now + ttlMs), MAX_U48);
-}
-
-function isWellFormed(s: string): boolean {
-  // Lone surrogates would not survive the trip through UTF-8 (they come back as U+FFFD, a different key).
-  return !/\p{Surrogate}/u.test(s);
-}
-
-function invalidKey(key?: string): BitcaskError {
-  return key === undefined
-    ? new BitcaskError('INVALID_KEY', 'key must be a string')
-    : new BitcaskError('INVALID_KEY', 'key contains a lone UTF-16 surrogate, which UTF-8 cannot represent', { key });
-}
-
-function tooLarge(key: string, why: string): BitcaskError {
-  return new BitcaskError('TOO_LARGE', `"${key.slice(0, 80)}": ${why}`, { key });
-}
-
-function corrupt(key: string, file: string, offset: number, why: string): BitcaskError {
-  return new BitcaskError('CORRUPT', `record of "${key}" in ${file} at offset ${offset} is corrupt: ${why}`, {
-    key,
-    file,
-  });
-}
-
-function asError(err: unknown): Error {
-  if (err instanceof BitcaskError || err instanceof TypeError || err instanceof RangeError) return err;
-  return ioError('bitcask operation failed', err);
 }

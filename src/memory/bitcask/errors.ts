@@ -27,3 +27,7 @@ export function ioError(what: string, cause: unknown, file?: string): BitcaskErr
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new BitcaskError('IO', `${what}: ${reason}`, file === undefined ? { cause } : { cause, file });
 }
+
+export function closedError(dir: string): BitcaskError {
+  return new BitcaskError('CLOSED', `bitcask store ${dir} is closed`);
+}

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { BitcaskError, ioError } from './errors.js';
 
-export const LOCK_FILE = 'LOCK';
+const LOCK_FILE = 'LOCK';
 
 export interface StoreLock {
   release(): void;

@@ -21,7 +21,7 @@ import { BitcaskError, ioError } from './errors.js';
  * exists the merge has happened, and whoever gets there first (the merge itself, or the next open after a crash)
  * finishes it idempotently: rename outputs into place, delete inputs, delete MERGEFIN.
  */
-export const MERGE_MARKER = 'MERGEFIN';
+const MERGE_MARKER = 'MERGEFIN';
 const MARKER_TMP = 'MERGEFIN.tmp';
 export const MERGING_SUFFIX = '.merging';
 

@@ -13,6 +13,7 @@ export interface ResolvedOptions {
   readonly autoMerge: false | AutoMergeOptions;
   readonly maxKeySize: number;
   readonly maxValueSize: number;
+  readonly readCacheBytes: number;
   readonly clock: () => number;
   readonly onBackgroundError: ((error: BitcaskError) => void) | undefined;
 }
@@ -40,6 +41,7 @@ export function resolveOptions(o: BitcaskOptions): ResolvedOptions {
     autoMerge,
     maxKeySize: int('maxKeySize', o.maxKeySize, MAX_KEY_BYTES, 0, MAX_KEY_BYTES),
     maxValueSize: int('maxValueSize', o.maxValueSize, 64 * MiB, 0, 1024 * MiB),
+    readCacheBytes: int('readCacheBytes', o.readCacheBytes, 32 * MiB, 0, Number.MAX_SAFE_INTEGER),
     clock: o.clock ?? Date.now,
     onBackgroundError: o.onBackgroundError,
   };

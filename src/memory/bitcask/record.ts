@@ -48,8 +48,6 @@ export function readU48(buf: Buffer, pos: number): number {
   return ((buf[pos]! << 8) | buf[pos + 1]!) * TWO_32 + buf.readUInt32BE(pos + 2);
 }
 
-export const recordCrc = (buf: Buffer, pos: number): number => buf.readUInt32BE(pos);
-export const recordTstamp = (buf: Buffer, pos: number): number => readU48(buf, pos + 4);
 export const recordFlags = (buf: Buffer, pos: number): number => buf[pos + 10]!;
 export const recordExpiry = (buf: Buffer, pos: number): number => readU48(buf, pos + 11);
 export const recordKeySize = (buf: Buffer, pos: number): number => (buf[pos + 17]! << 8) | buf[pos + 18]!;
@@ -67,7 +65,7 @@ export function recordKey(buf: Buffer, pos: number): string {
 
 /** True when the CRC stored in the record at buf[pos, pos+len) matches its content. */
 export function recordCrcOk(buf: Buffer, pos: number, len: number): boolean {
-  return recordCrc(buf, pos) === crc32(buf, pos + 4, pos + len);
+  return buf.readUInt32BE(pos) === crc32(buf, pos + 4, pos + len);
 }
 
 /** Computes and stores the CRC of a record whose other fields are already in place. */
@@ -135,5 +133,6 @@ export function writeValue(buf: Buffer, pos: number, value: Buffer | string): nu
     for (let i = 0; i < n; i++) buf[pos + i] = value[i]!;
     return n;
   }
-  return value.copy(buf, pos);
+  buf.set(value, pos);
+  return n;
 }

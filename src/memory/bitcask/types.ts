@@ -30,6 +30,11 @@ export interface BitcaskOptions {
   readonly maxKeySize?: number;
   /** Default 64 MiB. */
   readonly maxValueSize?: number;
+  /**
+   * Bytes of data-file blocks kept in memory for reads (LRU of 32 KiB blocks); default 32 MiB, 0 turns it off.
+   * Every get still checks the CRC of the record it returns.
+   */
+  readonly readCacheBytes?: number;
   /** Clock for timestamps and TTLs (ms since the epoch); default Date.now. Tests use it to move time. */
   readonly clock?: () => number;
   /** Receives errors of merges the engine started by itself (autoMerge); they leave the store in its pre-merge state. */

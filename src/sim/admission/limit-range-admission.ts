@@ -31,7 +31,7 @@ interface ContainerLike {
 }
 
 /** SetDefaults_LimitRangeItem for Container items. */
-export function defaultLimitItem(item: LimitItem): LimitItem {
+function defaultLimitItem(item: LimitItem): LimitItem {
   if (item.type !== 'Container') return item;
   const def: ResourceMap = { ...(item.default ?? {}) };
   for (const [k, v] of Object.entries(item.max ?? {})) if (!(k in def)) def[k] = v;

@@ -6,7 +6,7 @@ import { isRecord } from '../tables/read.js';
 import { items, type Mutable, maybe, orDefault, orDefaultString, sub } from './mutate.js';
 import { canonicalQuantity, parseQuantityExact } from './quantity.js';
 
-/** kubelet's rule: an image without tag or digest, or tagged latest, is always pulled. */
+/** SetDefaults_Container's rule: an image without tag or digest, or tagged latest, is always pulled. */
 export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
   const at = image.indexOf('@');
   const name = at < 0 ? image : image.slice(0, at);

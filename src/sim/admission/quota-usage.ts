@@ -31,17 +31,17 @@ export function count(n: number): Quantity {
   return { nanos: BigInt(n) * NANO, format: 'DecimalSI' };
 }
 
-export function addTo(u: Usage, key: string, q: Quantity): void {
+function addTo(u: Usage, key: string, q: Quantity): void {
   const cur = u.get(key);
   // Quantity.Add keeps the format of the receiver, so the first amount seen decides how the sum prints.
   u.set(key, cur ? { nanos: cur.nanos + q.nanos, format: cur.format } : q);
 }
 
-export function quantityOf(v: unknown): Quantity | undefined {
+function quantityOf(v: unknown): Quantity | undefined {
   return typeof v === 'string' || typeof v === 'number' ? parseQuantityExact(v) : undefined;
 }
 
-export function showQuantity(q: Quantity | undefined): string {
+function showQuantity(q: Quantity | undefined): string {
   return q ? formatQuantityExact(q) : '0';
 }
 
@@ -153,7 +153,7 @@ export function objectUsage(r: ResourceInfo, obj: KubeObject): Usage {
 }
 
 /** The resource a quota key is about (so usage is summed over the right objects). */
-export function resourceForQuotaKey(key: string): ResourceInfo | undefined {
+function resourceForQuotaKey(key: string): ResourceInfo | undefined {
   if (key.startsWith('count/')) {
     const rest = key.slice('count/'.length);
     const dot = rest.indexOf('.');
@@ -168,7 +168,7 @@ export function resourceForQuotaKey(key: string): ResourceInfo | undefined {
   return PODS;
 }
 
-export interface QuotaShape {
+interface QuotaShape {
   spec?: {
     hard?: Record<string, unknown>;
     scopes?: string[];

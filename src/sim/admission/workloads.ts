@@ -34,9 +34,9 @@ function templateLabels(template: unknown): GoLiteral {
 
 /** The selector-vs-template check; a missing selector (labels.Nothing) matches no labels at all. */
 function selectorMismatch(selector: unknown, template: unknown, path: string): FieldCause[] {
-  if (selector !== undefined && selectorIsEmpty(selector)) return [];
+  if (selector != null && selectorIsEmpty(selector)) return [];
   const labels = rec(rec(template).metadata).labels;
-  const matches = selector !== undefined && selectorMatches(selector, labels);
+  const matches = selector != null && selectorMatches(selector, labels);
   return matches ? [] : [invalid(child(path, 'metadata', 'labels'), templateLabels(template), SELECTOR_MISMATCH)];
 }
 
@@ -51,7 +51,7 @@ function longRunningTemplate(template: unknown, path: string, deadline: FieldCau
 }
 
 function selectorChecks(selector: unknown, path: string, kindWord: string): FieldCause[] {
-  if (selector === undefined) return [required(path)];
+  if (selector == null) return [required(path)];
   const causes = validateLabelSelector(selector, path);
   if (selectorIsEmpty(selector))
     causes.push(invalid(path, goLabelSelector(selector), `empty selector is invalid for ${kindWord}`));
@@ -124,7 +124,7 @@ function selectorImmutable(obj: KubeObject, old: KubeObject | undefined): FieldC
 export function validateDeployment(d: KubeObject, old?: KubeObject): FieldCause[] {
   const spec = rec(d.spec);
   const causes = nonNegative('spec.replicas', spec.replicas);
-  if (spec.selector === undefined) return [...causes, required('spec.selector')];
+  if (spec.selector == null) return [...causes, required('spec.selector')];
   causes.push(...selectorChecks(spec.selector, 'spec.selector', 'deployment'));
   if (!selectorIsValid(spec.selector))
     causes.push(invalid('spec.selector', goLabelSelector(spec.selector), 'invalid label selector'));
@@ -247,9 +247,9 @@ export function validateStatefulSet(sts: KubeObject, old?: KubeObject): FieldCau
 export function validateDaemonSet(ds: KubeObject, old?: KubeObject): FieldCause[] {
   const spec = rec(ds.spec);
   const causes =
-    spec.selector === undefined ? [required('spec.selector')] : validateLabelSelector(spec.selector, 'spec.selector');
+    spec.selector == null ? [required('spec.selector')] : validateLabelSelector(spec.selector, 'spec.selector');
   if (selectorIsValid(spec.selector)) causes.push(...selectorMismatch(spec.selector, spec.template, 'spec.template'));
-  if (spec.selector !== undefined && selectorIsEmpty(spec.selector))
+  if (spec.selector != null && selectorIsEmpty(spec.selector))
     causes.push(invalid('spec.selector', goLabelSelector(spec.selector), 'empty selector is invalid for daemonset'));
   causes.push(...validatePodTemplate(spec.template, 'spec.template'));
   const deadline = rec(rec(spec.template).spec).activeDeadlineSeconds;
@@ -318,11 +318,9 @@ export function validateJob(job: KubeObject, old?: KubeObject): FieldCause[] {
   const causes = jobSpec(spec, 'spec');
   // Without manualSelector the API server generates the selector from the uid; until it exists there is
   // nothing to check.
-  if (spec.selector !== undefined || spec.manualSelector === true) {
+  if (spec.selector != null || spec.manualSelector === true) {
     causes.push(
-      ...(spec.selector === undefined
-        ? [required('spec.selector')]
-        : validateLabelSelector(spec.selector, 'spec.selector')),
+      ...(spec.selector == null ? [required('spec.selector')] : validateLabelSelector(spec.selector, 'spec.selector')),
     );
     if (selectorIsValid(spec.selector)) causes.push(...selectorMismatch(spec.selector, spec.template, 'spec.template'));
   }
@@ -370,7 +368,7 @@ export function validateCronJob(cj: KubeObject, old?: KubeObject): FieldCause[] 
     causes.push(notSupported('spec.concurrencyPolicy', cp, CONCURRENCY_POLICIES));
   const jt = rec(rec(spec.jobTemplate).spec);
   causes.push(...jobSpec(jt, 'spec.jobTemplate.spec'));
-  if (jt.selector !== undefined)
+  if (jt.selector != null)
     causes.push(
       invalid('spec.jobTemplate.spec.selector', goLabelSelector(jt.selector), '`selector` will be auto-generated'),
     );

@@ -2,16 +2,16 @@
 // discovery, OpenAPI, resource verbs, pod logs and watches. Node's http (not a framework) because this is
 // the hot path of every benchmark and watch fan-out.
 
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RESOURCES } from '../resources.js';
 import type { LogStore } from '../store/log-store.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { StatusError, errors } from '../store/status-error.js';
+import { errors, StatusError } from '../store/status-error.js';
 import {
   AGGREGATED_CONTENT_TYPE,
-  type ExtraGroup,
   aggregatedDiscovery,
+  type ExtraGroup,
   legacyApiVersions,
   legacyGroup,
   legacyGroupList,
@@ -108,7 +108,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             : sendJson(res, 200, legacyApiVersions(address));
         case '/apis':
           return wantsAggregated(accept)
-            ? sendJson(res, 200, aggregatedDiscovery(false, extras.map((e) => e.group)), AGGREGATED_CONTENT_TYPE)
+            ? sendJson(
+                res,
+                200,
+                aggregatedDiscovery(
+                  false,
+                  extras.map((e) => e.group),
+                ),
+                AGGREGATED_CONTENT_TYPE,
+              )
             : sendJson(res, 200, legacyGroupList(extras.map((e) => e.group)));
         case '/openapi/v3':
           return sendJson(res, 200, openApiV3Root());
@@ -133,7 +141,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     }
     if (gv.rest.length === 0 && method === 'GET') {
-      const list = legacyResourceList(gv.group, gv.version, extras.map((e) => e.group));
+      const list = legacyResourceList(
+        gv.group,
+        gv.version,
+        extras.map((e) => e.group),
+      );
       if (list) return sendJson(res, 200, list);
     }
     if (gv.group && gv.rest.length === 0 && method === 'GET' && path.split('/').length === 3) {
@@ -141,7 +153,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (group) return sendJson(res, 200, group);
     }
     if (path.split('/').filter(Boolean).length === 2 && path.startsWith('/apis/') && method === 'GET') {
-      const group = legacyGroup(path.split('/')[2]!, extras.map((e) => e.group));
+      const group = legacyGroup(
+        path.split('/')[2]!,
+        extras.map((e) => e.group),
+      );
       if (group) return sendJson(res, 200, group);
     }
     const route = resolveRoute(gv);
@@ -150,7 +165,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     }
     if (route.type === 'subresource' && route.resource === PODS) {
-      if (route.subresource === 'log' && method === 'GET') return servePodLog(req, res, url, route.namespace!, route.name, ctx);
+      if (route.subresource === 'log' && method === 'GET')
+        return servePodLog(req, res, url, route.namespace!, route.name, ctx);
       if (route.subresource === 'eviction' && method === 'POST') {
         await readBody(req);
         options.store.delete(PODS, route.namespace, route.name, { propagationPolicy: 'Background' });

@@ -3,7 +3,7 @@
 // OpenAPI v3 that lets default `kubectl apply/create` validation pass (see reference §1.4).
 
 import { createHash } from 'node:crypto';
-import { type ResourceInfo, apiVersionOf, groups } from '../resources.js';
+import { apiVersionOf, groups, type ResourceInfo } from '../resources.js';
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -77,7 +77,11 @@ export function aggregatedDiscovery(core: boolean, extra: readonly ExtraGroup[] 
 }
 
 export function legacyApiVersions(serverAddress: string) {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 export function legacyGroupList(extra: readonly ExtraGroup[] = []) {
@@ -96,7 +100,12 @@ export function legacyGroupList(extra: readonly ExtraGroup[] = []) {
 }
 
 export function legacyGroup(name: string, extra: readonly ExtraGroup[] = []) {
-  const versions = [...groups().filter((g) => g.name === name).map((g) => g.version), ...extra.filter((e) => e.name === name).map((e) => e.version)];
+  const versions = [
+    ...groups()
+      .filter((g) => g.name === name)
+      .map((g) => g.version),
+    ...extra.filter((e) => e.name === name).map((e) => e.version),
+  ];
   if (versions.length === 0) return undefined;
   return {
     kind: 'APIGroup',
@@ -121,7 +130,10 @@ export function legacyResourceList(group: string, version: string, extra: readon
       verbs: verbsFor(r),
       ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
       ...(r.categories.length ? { categories: r.categories } : {}),
-      storageVersionHash: createHash('sha256').update(`${apiVersionOf(r)}/${r.kind}`).digest('base64').slice(0, 11),
+      storageVersionHash: createHash('sha256')
+        .update(`${apiVersionOf(r)}/${r.kind}`)
+        .digest('base64')
+        .slice(0, 11),
     });
     for (const s of r.subresources)
       resources.push({
@@ -133,8 +145,14 @@ export function legacyResourceList(group: string, version: string, extra: readon
         verbs: s.verbs,
       });
   }
-  for (const r of e?.resources ?? []) resources.push({ name: r.name, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: r.verbs });
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  for (const r of e?.resources ?? [])
+    resources.push({ name: r.name, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: r.verbs });
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }
 
 // ---- OpenAPI ----

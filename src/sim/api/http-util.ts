@@ -1,7 +1,7 @@
 // Small HTTP helpers shared by the simulator's handlers: JSON replies, Status errors, bounded body reads.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StatusError, errors } from '../store/status-error.js';
+import { errors, type StatusError } from '../store/status-error.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -60,7 +60,8 @@ export function queryBool(v: string | null): boolean {
 
 export function queryInt(name: string, v: string | null): number | undefined {
   if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw errors.badRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be an integer`);
+  if (!/^-?\d+$/.test(v))
+    throw errors.badRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be an integer`);
   return Number(v);
 }
 

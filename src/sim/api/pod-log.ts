@@ -25,16 +25,27 @@ export interface LogContext {
   readonly streams: Set<ServerResponse>;
 }
 
-export function servePodLog(req: IncomingMessage, res: ServerResponse, url: URL, namespace: string, name: string, ctx: LogContext): void {
+export function servePodLog(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  namespace: string,
+  name: string,
+  ctx: LogContext,
+): void {
   const pod = ctx.store.mustGet(PODS, namespace, name);
-  const containers = ((getPath(pod, ['spec', 'containers']) as { name: string }[] | undefined) ?? []).map((c) => c.name);
+  const containers = ((getPath(pod, ['spec', 'containers']) as { name: string }[] | undefined) ?? []).map(
+    (c) => c.name,
+  );
   const inits = ((getPath(pod, ['spec', 'initContainers']) as { name: string }[] | undefined) ?? []).map((c) => c.name);
   let container = url.searchParams.get('container') ?? undefined;
   if (!container) {
     if (containers.length === 1) container = containers[0];
     else {
       const initPart = inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : '';
-      throw errors.badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${initPart}`);
+      throw errors.badRequest(
+        `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${initPart}`,
+      );
     }
   }
   if (!container || (!containers.includes(container) && !inits.includes(container)))
@@ -48,9 +59,13 @@ export function servePodLog(req: IncomingMessage, res: ServerResponse, url: URL,
   if (previous) {
     if (!ctx.logs.hasPrevious(namespace, name, container))
       throw errors.badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
-  } else if (!st || (st.state?.waiting && !st.state.running && (st.restartCount ?? 0) === 0 && !st.lastState?.terminated)) {
+  } else if (
+    !st ||
+    (st.state?.waiting && !st.state.running && (st.restartCount ?? 0) === 0 && !st.lastState?.terminated)
+  ) {
     const reason = st?.state?.waiting?.reason ?? 'ContainerCreating';
-    const why = reason === 'ImagePullBackOff' || reason === 'ErrImagePull' ? 'trying and failing to pull image' : reason;
+    const why =
+      reason === 'ImagePullBackOff' || reason === 'ErrImagePull' ? 'trying and failing to pull image' : reason;
     throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${why}`);
   }
 
@@ -86,7 +101,13 @@ export function servePodLog(req: IncomingMessage, res: ServerResponse, url: URL,
   };
   // The stream ends when the pod goes away, as kubelet's does.
   const unsubscribe = ctx.store.subscribe((e) => {
-    if (e.resource === PODS && e.type === 'DELETED' && e.object.metadata.namespace === namespace && e.object.metadata.name === name) stop();
+    if (
+      e.resource === PODS &&
+      e.type === 'DELETED' &&
+      e.object.metadata.namespace === namespace &&
+      e.object.metadata.name === name
+    )
+      stop();
   });
   req.on('close', () => {
     unsubscribe();

@@ -3,13 +3,12 @@
 // kube-apiserver's (Status errors, 201 on create, Table when asked, dryRun=All without storing).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
-import { type KubeObject, clone, hasMetadata, isJsonObject } from '../objects.js';
-import { applyPatch, patchTypeFromContentType } from '../patch/index.js';
-import { type ResourceInfo, apiVersionOf } from '../resources.js';
+import { clone, hasMetadata, isJsonObject, type KubeObject } from '../objects.js';
+import { applyPatch, parseYamlBody, patchTypeFromContentType } from '../patch/index.js';
+import { apiVersionOf, type ResourceInfo } from '../resources.js';
 import type { DeleteOptions, ObjectStore, PropagationPolicy } from '../store/object-store.js';
 import { type FieldSelector, type LabelSelector, parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
-import { StatusError, errors } from '../store/status-error.js';
+import { errors, StatusError } from '../store/status-error.js';
 import { toTable } from '../tables/index.js';
 import { jsonOf, queryBool, queryInt, readBody, sendJson, wantsTable } from './http-util.js';
 import type { Route } from './route.js';
@@ -30,7 +29,8 @@ const PROTOBUF_HINT =
 
 function dryRunOf(url: URL): boolean {
   const values = url.searchParams.getAll('dryRun');
-  for (const v of values) if (v !== 'All') throw errors.badRequest(`Invalid dry run value: ${JSON.stringify(v)}: valid values are "All"`);
+  for (const v of values)
+    if (v !== 'All') throw errors.badRequest(`Invalid dry run value: ${JSON.stringify(v)}: valid values are "All"`);
   return values.length > 0;
 }
 
@@ -48,11 +48,10 @@ export function parseBody(body: string, contentType: string | undefined): unknow
   if (ct.includes('protobuf') || ct === 'application/cbor') throw errors.unsupportedMediaType(PROTOBUF_HINT);
   if (body.trim() === '') throw errors.badRequest('the request body is empty: an object was expected');
   if (ct === 'application/yaml' || ct === 'application/apply-patch+yaml') {
-    try {
-      return parseYaml(body, { maxAliasCount: 100 });
-    } catch (e) {
-      throw errors.badRequest(`error decoding YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
+    // Depth-checked before parsing: a few thousand nested brackets would otherwise overflow the stack.
+    const parsed = parseYamlBody(body);
+    if (!parsed.ok) throw errors.badRequest(parsed.message);
+    return parsed.value;
   }
   try {
     return JSON.parse(body);
@@ -62,14 +61,26 @@ export function parseBody(body: string, contentType: string | undefined): unknow
 }
 
 function asObject(v: unknown, r: ResourceInfo): KubeObject {
-  if (!isJsonObject(v)) throw errors.badRequest(`the body of the request must be a JSON object, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+  if (!isJsonObject(v))
+    throw errors.badRequest(
+      `the body of the request must be a JSON object, got ${Array.isArray(v) ? 'an array' : typeof v}`,
+    );
   if (v.metadata !== undefined && !isJsonObject(v.metadata)) throw errors.badRequest('metadata must be an object');
   const expected = apiVersionOf(r);
   if (v.kind !== undefined && v.kind !== r.kind)
-    throw errors.badRequest(`the API version in the data (${String(v.apiVersion)}) does not match the expected API version (${expected}) or kind ${String(v.kind)} is not ${r.kind}`);
+    throw errors.badRequest(
+      `the API version in the data (${String(v.apiVersion)}) does not match the expected API version (${expected}) or kind ${String(v.kind)} is not ${r.kind}`,
+    );
   if (v.apiVersion !== undefined && v.apiVersion !== expected)
-    throw errors.badRequest(`the API version in the data (${String(v.apiVersion)}) does not match the expected API version (${expected})`);
-  return { ...(v as object), apiVersion: expected, kind: r.kind, metadata: { ...((v.metadata as object) ?? {}) } } as KubeObject;
+    throw errors.badRequest(
+      `the API version in the data (${String(v.apiVersion)}) does not match the expected API version (${expected})`,
+    );
+  return {
+    ...(v as object),
+    apiVersion: expected,
+    kind: r.kind,
+    metadata: { ...((v.metadata as object) ?? {}) },
+  } as KubeObject;
 }
 
 function checkNamespace(obj: KubeObject, r: ResourceInfo, namespace: string | undefined): void {
@@ -79,10 +90,23 @@ function checkNamespace(obj: KubeObject, r: ResourceInfo, namespace: string | un
   if (namespace) obj.metadata.namespace = namespace;
 }
 
-function sendObject(res: ServerResponse, req: IncomingMessage, url: URL, ctx: HandlerContext, r: ResourceInfo, obj: KubeObject, code = 200): void {
+function sendObject(
+  res: ServerResponse,
+  req: IncomingMessage,
+  url: URL,
+  ctx: HandlerContext,
+  r: ResourceInfo,
+  obj: KubeObject,
+  code = 200,
+): void {
   if (wantsTable(req.headers.accept)) {
     const include = includeObject(url);
-    sendJson(res, code, toTable(r, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, ctx.now(), include), TABLE_CONTENT_TYPE);
+    sendJson(
+      res,
+      code,
+      toTable(r, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, ctx.now(), include),
+      TABLE_CONTENT_TYPE,
+    );
   } else sendJson(res, code, obj);
 }
 
@@ -91,7 +115,13 @@ function includeObject(url: URL): 'None' | 'Metadata' | 'Object' {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-export async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, route: Route, ctx: HandlerContext): Promise<void> {
+export async function handleResource(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  route: Route,
+  ctx: HandlerContext,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const { store } = ctx;
   const r = route.resource;
@@ -110,7 +140,10 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
         ...(url.searchParams.get('continue') ? { continue: url.searchParams.get('continue')! } : {}),
       });
       if (wantsTable(req.headers.accept)) {
-        const listMeta = { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}) };
+        const listMeta = {
+          resourceVersion: list.resourceVersion,
+          ...(list.continue ? { continue: list.continue } : {}),
+        };
         sendJson(res, 200, toTable(r, [...list.items], listMeta, ctx.now(), includeObject(url)), TABLE_CONTENT_TYPE);
         return;
       }
@@ -134,11 +167,21 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       return;
     }
     if (method === 'DELETE') {
-      if (!r.verbs.includes('deletecollection')) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+      if (!r.verbs.includes('deletecollection'))
+        throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       const dryRun = dryRunOf(url);
       const opts = await deleteOptions(req, url, dryRun);
-      const deleted = store.deleteCollection(r, { ...(route.namespace ? { namespace: route.namespace } : {}), ...selectors(url, r) }, opts);
-      sendJson(res, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata: { resourceVersion: store.resourceVersion }, items: deleted });
+      const deleted = store.deleteCollection(
+        r,
+        { ...(route.namespace ? { namespace: route.namespace } : {}), ...selectors(url, r) },
+        opts,
+      );
+      sendJson(res, 200, {
+        kind: `${r.kind}List`,
+        apiVersion: apiVersionOf(r),
+        metadata: { resourceVersion: store.resourceVersion },
+        items: deleted,
+      });
       return;
     }
     throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
@@ -176,7 +219,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
 
   // Subresources (status, scale; log and eviction are served by their own handlers).
   const { name, namespace, subresource } = route;
-  if (!r.subresources.some((s) => s.name === subresource)) throw errors.notFound(`${r.plural}/${subresource}`, r.group, name);
+  if (!r.subresources.some((s) => s.name === subresource))
+    throw errors.notFound(`${r.plural}/${subresource}`, r.group, name);
   if (subresource === 'status') {
     if (method === 'GET') return sendObject(res, req, url, ctx, r, store.mustGet(r, namespace, name));
     const dryRun = dryRunOf(url);
@@ -187,7 +231,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       checkNamespace(obj, r, namespace);
       return sendObject(res, req, url, ctx, r, store.update(r, obj, { dryRun, subresource: 'status' }));
     }
-    if (method === 'PATCH') return sendObject(res, req, url, ctx, r, patchObject(ctx, req, url, r, namespace, name, body, 'status').object);
+    if (method === 'PATCH')
+      return sendObject(res, req, url, ctx, r, patchObject(ctx, req, url, r, namespace, name, body, 'status').object);
     throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
   }
   if (subresource === 'scale') {
@@ -200,19 +245,36 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       desired = asScale(parseBody(body, req.headers['content-type']));
       const rv = desired.metadata.resourceVersion;
       if (rv && rv !== current.metadata.resourceVersion)
-        throw errors.conflict(r.plural, r.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+        throw errors.conflict(
+          r.plural,
+          r.group,
+          name,
+          'the object has been modified; please apply your changes to the latest version and try again',
+        );
     } else if (method === 'PATCH') {
       const type = patchTypeFromContentType(req.headers['content-type']);
-      if (!type || type === 'apply') throw errors.unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`);
-      const result = applyPatch({ type: type === 'strategic' ? 'merge' : type, current: toScale(current), body, now: ctx.now().toISOString() });
+      if (!type || type === 'apply')
+        throw errors.unsupportedMediaType(
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`,
+        );
+      const result = applyPatch({
+        type: type === 'strategic' ? 'merge' : type,
+        current: toScale(current),
+        body,
+        now: ctx.now().toISOString(),
+      });
       if (!result.ok) throw patchError(result, r, name);
       desired = result.object;
     } else throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
     const replicas = (desired.spec as { replicas?: unknown } | undefined)?.replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
-      throw errors.invalid('Scale', 'autoscaling', name, `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, [
-        { reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0', field: 'spec.replicas' },
-      ]);
+      throw errors.invalid(
+        'Scale',
+        'autoscaling',
+        name,
+        `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        [{ reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0', field: 'spec.replicas' }],
+      );
     const next = clone(current) as KubeObject & { spec?: Record<string, unknown> };
     next.spec = { ...(next.spec ?? {}), replicas };
     const updated = store.update(r, next, { dryRun });
@@ -223,7 +285,9 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
 
 function checkName(obj: KubeObject, name: string): void {
   if (obj.metadata.name && obj.metadata.name !== name)
-    throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    throw errors.badRequest(
+      `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+    );
   obj.metadata.name = name;
 }
 
@@ -246,16 +310,42 @@ async function deleteOptions(req: IncomingMessage, url: URL, dryRun: boolean): P
     if (Array.isArray(parsed.dryRun) && parsed.dryRun.length) dryRun = true;
   }
   if (propagationPolicy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(propagationPolicy))
-    throw errors.invalid('DeleteOptions', '', '', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`, [
-      { reason: 'FieldValueNotSupported', message: `Unsupported value: "${propagationPolicy}"`, field: 'propagationPolicy' },
-    ]);
-  return { dryRun, ...(propagationPolicy ? { propagationPolicy: propagationPolicy as PropagationPolicy } : {}), ...(preconditions ? { preconditions } : {}) };
+    throw errors.invalid(
+      'DeleteOptions',
+      '',
+      '',
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`,
+      [
+        {
+          reason: 'FieldValueNotSupported',
+          message: `Unsupported value: "${propagationPolicy}"`,
+          field: 'propagationPolicy',
+        },
+      ],
+    );
+  return {
+    dryRun,
+    ...(propagationPolicy ? { propagationPolicy: propagationPolicy as PropagationPolicy } : {}),
+    ...(preconditions ? { preconditions } : {}),
+  };
 }
 
-function patchError(result: { readonly code: string; readonly message: string; readonly causes?: readonly { field: string; message: string; reason?: string }[] }, r: ResourceInfo, name: string): StatusError {
+function patchError(
+  result: {
+    readonly code: string;
+    readonly message: string;
+    readonly causes?: readonly { field: string; message: string; reason?: string }[];
+  },
+  r: ResourceInfo,
+  name: string,
+): StatusError {
   switch (result.code) {
     case 'Conflict':
-      return new StatusError(409, 'Conflict', result.message, { name, kind: r.plural, ...(result.causes ? { causes: result.causes } : {}) });
+      return new StatusError(409, 'Conflict', result.message, {
+        name,
+        kind: r.plural,
+        ...(result.causes ? { causes: result.causes } : {}),
+      });
     case 'Invalid':
       return errors.invalid(r.kind, r.group, name, result.message, result.causes ?? []);
     case 'UnsupportedMediaType':
@@ -285,17 +375,27 @@ function patchObject(
       `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
     );
   const fieldManager = url.searchParams.get('fieldManager') ?? undefined;
-  if (type === 'apply' && !fieldManager) throw errors.badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+  if (type === 'apply' && !fieldManager)
+    throw errors.badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
   const force = queryBool(url.searchParams.get('force'));
   if (force && type !== 'apply') throw errors.badRequest('force is only valid for apply patches');
   const current = ctx.store.get(r, namespace, name);
   if (!current && type !== 'apply') throw errors.notFound(r.plural, r.group, name);
-  const result = applyPatch({ type, current, body, ...(fieldManager ? { fieldManager } : {}), force, now: ctx.now().toISOString() });
+  const result = applyPatch({
+    type,
+    current,
+    body,
+    ...(fieldManager ? { fieldManager } : {}),
+    force,
+    now: ctx.now().toISOString(),
+  });
   if (!result.ok) throw patchError(result, r, name);
   const obj = result.object;
   if (!hasMetadata(obj)) throw errors.badRequest('the patch removed the object metadata');
   if (obj.metadata.name !== undefined && obj.metadata.name !== name)
-    throw errors.badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
+    throw errors.badRequest(
+      `the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`,
+    );
   obj.metadata.name = name;
   if (r.namespaced) {
     if (obj.metadata.namespace !== undefined && obj.metadata.namespace !== namespace)

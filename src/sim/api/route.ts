@@ -1,7 +1,7 @@
 // Parses a Kubernetes REST path into what it addresses: a discovery document, a collection, an object or an
 // object's subresource. Unknown paths and resources come back as undefined (404 to the client).
 
-import { type ResourceInfo, findResource } from '../resources.js';
+import { findResource, type ResourceInfo } from '../resources.js';
 
 export type Route =
   | { readonly type: 'collection'; readonly resource: ResourceInfo; readonly namespace?: string }
@@ -45,7 +45,8 @@ export function resolveRoute(gv: GroupVersionPath): Route | undefined {
       const namespace = rest[1]!;
       if (rest.length === 3) return { type: 'collection', resource: namespaced, namespace };
       if (rest.length === 4) return { type: 'item', resource: namespaced, namespace, name: rest[3]! };
-      if (rest.length === 5) return { type: 'subresource', resource: namespaced, namespace, name: rest[3]!, subresource: rest[4]! };
+      if (rest.length === 5)
+        return { type: 'subresource', resource: namespaced, namespace, name: rest[3]!, subresource: rest[4]! };
       return undefined;
     }
   }

@@ -3,7 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../objects.js';
-import { type ResourceInfo, apiVersionOf } from '../resources.js';
+import { apiVersionOf, type ResourceInfo } from '../resources.js';
 import type { FieldSelector, LabelSelector } from '../store/selectors.js';
 import { StatusError } from '../store/status-error.js';
 import { toTable } from '../tables/index.js';
@@ -24,13 +24,19 @@ export function serveWatch(
   const table = wantsTable(req.headers.accept);
   const timeoutSeconds = queryInt('timeoutSeconds', url.searchParams.get('timeoutSeconds'));
   const bookmarks = queryBool(url.searchParams.get('allowWatchBookmarks'));
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache',
+  });
   res.flushHeaders();
   ctx.streams.add(res);
   let lastRv = ctx.store.resourceVersion;
 
   const render = (o: KubeObject): string =>
-    table ? JSON.stringify(toTable(r, [o], { resourceVersion: o.metadata.resourceVersion ?? '' }, ctx.now(), 'Metadata')) : jsonOf(o);
+    table
+      ? JSON.stringify(toTable(r, [o], { resourceVersion: o.metadata.resourceVersion ?? '' }, ctx.now(), 'Metadata'))
+      : jsonOf(o);
   const write = (type: string, objectJson: string): void => {
     if (!res.writableEnded) res.write(`{"type":"${type}","object":${objectJson}}\n`);
   };
@@ -61,7 +67,14 @@ export function serveWatch(
     if (!res.writableEnded) res.end();
   };
   if (bookmarks) {
-    const t = setInterval(() => write('BOOKMARK', JSON.stringify({ kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: lastRv } })), BOOKMARK_EVERY_MS);
+    const t = setInterval(
+      () =>
+        write(
+          'BOOKMARK',
+          JSON.stringify({ kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: lastRv } }),
+        ),
+      BOOKMARK_EVERY_MS,
+    );
     t.unref();
     timers.push(t);
   }

@@ -8,7 +8,7 @@ import { type LabelSelector, matchLabels } from '../store/selectors.js';
 import { StatusError } from '../store/status-error.js';
 import type { ControllerContext } from './controller.js';
 import type { ObjectIndex } from './object-index.js';
-import { controllerRefOf, controllerRefTo } from './owner-refs.js';
+import { controllerRefTo } from './owner-refs.js';
 
 export function claim(
   ctx: ControllerContext,
@@ -28,8 +28,8 @@ export function claim(
     update(ctx, r, o, (refs) => refs.filter((ref) => ref.uid !== owner.metadata.uid));
   }
   if (!usable || owner.metadata.deletionTimestamp) return out;
-  for (const o of index.inNamespace(r, owner.metadata.namespace ?? '')) {
-    if (controllerRefOf(o) || o.metadata.deletionTimestamp || !matchLabels(selector, o.metadata.labels)) continue;
+  for (const o of index.orphansIn(r, owner.metadata.namespace ?? '')) {
+    if (o.metadata.deletionTimestamp || !matchLabels(selector, o.metadata.labels)) continue;
     const adopted = update(ctx, r, o, (refs) => [...refs, controllerRefTo(owner)]);
     if (adopted) out.push(adopted);
   }

@@ -14,9 +14,9 @@ import {
 } from './shapes.js';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
-export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
+const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
 export const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
-export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
+const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Deployment annotations that are not copied onto its ReplicaSets. */
@@ -46,7 +46,7 @@ export function isRollingUpdate(d: KubeObject): boolean {
 }
 
 /** ResolveFenceposts: surge rounds up, unavailability rounds down, and both zero means one unavailable. */
-export function fenceposts(d: KubeObject): { surge: number; unavailable: number } {
+function fenceposts(d: KubeObject): { surge: number; unavailable: number } {
   const ru = specOf<DeploymentSpec>(d).strategy?.rollingUpdate;
   const desired = desiredReplicas(d);
   const surge = scaledValue(ru?.maxSurge, desired, true, '25%');

@@ -10,17 +10,8 @@ import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { StatusError } from '../store/status-error.js';
 import { upsertCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller.js';
-import {
-  type Computed,
-  DEFAULT_SCALE_DOWN,
-  DEFAULT_SCALE_UP,
-  type PodSample,
-  rateLimit,
-  replicasForAverageValue,
-  replicasForUtilization,
-  type ScaleEvent,
-  type ScalingRules,
-} from './hpa-replicas.js';
+import { type Behavior, type HpaMemory, normalizeReplicas } from './hpa-behavior.js';
+import { type Computed, type PodSample, replicasForAverageValue, replicasForUtilization } from './hpa-replicas.js';
 import { K, keyOf, splitKey } from './kinds.js';
 import type { ObjectIndex } from './object-index.js';
 import { writeStatus } from './pod-control.js';
@@ -53,18 +44,12 @@ interface HpaSpec {
   minReplicas?: number;
   maxReplicas?: number;
   metrics?: MetricSpec[];
-  behavior?: { scaleUp?: ScalingRules; scaleDown?: ScalingRules };
+  behavior?: Behavior;
 }
 
 interface HpaStatus {
   conditions?: Condition[];
   lastScaleTime?: string;
-}
-
-interface Memory {
-  recommendations: { at: number; replicas: number }[];
-  up: ScaleEvent[];
-  down: ScaleEvent[];
 }
 
 const TARGET_KINDS: Readonly<Record<string, (typeof K)[keyof typeof K]>> = {
@@ -74,7 +59,7 @@ const TARGET_KINDS: Readonly<Record<string, (typeof K)[keyof typeof K]>> = {
 };
 
 export function hpaController(ctx: ControllerContext, index: ObjectIndex, metrics: PodMetricsSource = {}): Controller {
-  const memory = new Map<string, Memory>();
+  const memory = new Map<string, HpaMemory>();
   return {
     name: COMPONENT,
     keysFor(e) {
@@ -156,7 +141,7 @@ function syncHpa(
   index: ObjectIndex,
   metrics: PodMetricsSource,
   hpa: KubeObject,
-  mem: Memory,
+  mem: HpaMemory,
 ): void {
   const spec = specOf<HpaSpec>(hpa);
   const prev = statusOf<HpaStatus>(hpa);
@@ -321,7 +306,11 @@ function syncHpa(
         now,
       ),
     );
-    desired = normalize(spec, mem, current, proposal, min, max, now.getTime(), set, now);
+    const normalized = normalizeReplicas(spec.behavior, mem, current, proposal, { min, max }, now.getTime());
+    set(cond('AbleToScale', 'True', normalized.able.reason, normalized.able.message, now));
+    const { reason, message } = normalized.limited;
+    set(cond('ScalingLimited', reason === 'DesiredWithinRange' ? 'False' : 'True', reason, message, now));
+    desired = normalized.replicas;
     if (desired > current) rescaleReason = `${proposalMetric} above target`;
     else if (desired < current) rescaleReason = 'All metrics below target';
   }
@@ -385,96 +374,4 @@ function statusBase(hpa: KubeObject, prev: HpaStatus, current: number, desired: 
 const CONDITION_ORDER = ['AbleToScale', 'ScalingActive', 'ScalingLimited'];
 function order(conditions: Condition[]): Condition[] {
   return [...conditions].sort((a, b) => CONDITION_ORDER.indexOf(a.type) - CONDITION_ORDER.indexOf(b.type));
-}
-
-function rules(given: ScalingRules | undefined, defaults: Required<ScalingRules>): Required<ScalingRules> {
-  return {
-    stabilizationWindowSeconds: given?.stabilizationWindowSeconds ?? defaults.stabilizationWindowSeconds,
-    selectPolicy: given?.selectPolicy ?? defaults.selectPolicy,
-    policies: given?.policies?.length ? given.policies : defaults.policies,
-  };
-}
-
-/** normalizeDesiredReplicasWithBehaviors: stabilization windows, then rate and min/max limits. */
-function normalize(
-  spec: HpaSpec,
-  mem: Memory,
-  current: number,
-  proposal: number,
-  min: number,
-  max: number,
-  nowMs: number,
-  set: (c: Condition) => void,
-  now: Date,
-): number {
-  const up = rules(spec.behavior?.scaleUp, DEFAULT_SCALE_UP);
-  const down = rules(spec.behavior?.scaleDown, DEFAULT_SCALE_DOWN);
-  const upCutoff = nowMs - up.stabilizationWindowSeconds * 1000;
-  const downCutoff = nowMs - down.stabilizationWindowSeconds * 1000;
-  let upRec = proposal;
-  let downRec = proposal;
-  for (const r of mem.recommendations) {
-    if (r.at > upCutoff) upRec = Math.min(upRec, r.replicas);
-    if (r.at > downCutoff) downRec = Math.max(downRec, r.replicas);
-  }
-  mem.recommendations = mem.recommendations.filter((r) => r.at > Math.min(upCutoff, downCutoff));
-  mem.recommendations.push({ at: nowMs, replicas: proposal });
-  const stabilized = Math.min(Math.max(current, upRec), downRec);
-  if (stabilized !== proposal) {
-    const scaleUp = proposal >= current;
-    set(
-      cond(
-        'AbleToScale',
-        'True',
-        scaleUp ? 'ScaleUpStabilized' : 'ScaleDownStabilized',
-        scaleUp
-          ? 'recent recommendations were lower than current one, applying the lowest recent recommendation'
-          : 'recent recommendations were higher than current one, applying the highest recent recommendation',
-        now,
-      ),
-    );
-  } else {
-    set(cond('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size', now));
-  }
-  const keep = (e: ScaleEvent) => e.at > nowMs - 30 * 60_000;
-  mem.up = mem.up.filter(keep);
-  mem.down = mem.down.filter(keep);
-  let reason = 'DesiredWithinRange';
-  let message = 'the desired count is within the acceptable range';
-  let result = stabilized;
-  if (stabilized > current) {
-    const limit = Math.max(current, rateLimit(current, true, up, mem.up, mem.down, nowMs));
-    let allowed = max;
-    if (allowed > limit) {
-      allowed = limit;
-      reason = 'ScaleUpLimit';
-      message = 'the desired replica count is increasing faster than the maximum scale rate';
-    } else {
-      reason = 'TooManyReplicas';
-      message = 'the desired replica count is more than the maximum replica count';
-    }
-    if (stabilized > allowed) result = allowed;
-    else {
-      reason = 'DesiredWithinRange';
-      message = 'the desired count is within the acceptable range';
-    }
-  } else if (stabilized < current) {
-    const limit = Math.min(current, rateLimit(current, false, down, mem.up, mem.down, nowMs));
-    let allowed = min;
-    if (allowed < limit) {
-      allowed = limit;
-      reason = 'ScaleDownLimit';
-      message = 'the desired replica count is decreasing faster than the maximum scale rate';
-    } else {
-      reason = 'TooFewReplicas';
-      message = 'the desired replica count is less than the minimum replica count';
-    }
-    if (stabilized < allowed) result = allowed;
-    else {
-      reason = 'DesiredWithinRange';
-      message = 'the desired count is within the acceptable range';
-    }
-  }
-  set(cond('ScalingLimited', reason === 'DesiredWithinRange' ? 'False' : 'True', reason, message, now));
-  return result;
 }

@@ -1,12 +1,11 @@
 // The HPA's replica arithmetic (pkg/controller/podautoscaler/replica_calculator.go and horizontal.go):
 // utilization over ready pods with kube-controller-manager's treatment of unready and missing pods and the
-// 10% tolerance, then stabilization windows and scale-rate policies (the autoscaling/v2 defaults: up by
-// 4 pods or 100% per 15s, down by 100% per 15s after a 300s window).
+// 10% tolerance. What the HPA then does with the proposal is in hpa-behavior.ts.
 
 import type { KubeObject } from '../objects.js';
 import { podReadyCondition, podStatusView } from './pod-status.js';
 
-export const TOLERANCE = 0.1;
+const TOLERANCE = 0.1;
 const CPU_INITIALIZATION_MS = 5 * 60_000;
 const INITIAL_READINESS_DELAY_MS = 30_000;
 const METRIC_WINDOW_MS = 30_000;
@@ -154,65 +153,4 @@ export function replicasForAverageValue(
   const average = total / withMetrics.length;
   if (Math.abs(1 - ratio) <= TOLERANCE) return { ok: true, replicas: current, utilization: 0, averageUsage: average };
   return { ok: true, replicas: Math.ceil(total / target), utilization: 0, averageUsage: average };
-}
-
-export interface ScalingPolicy {
-  type: 'Pods' | 'Percent';
-  value: number;
-  periodSeconds: number;
-}
-
-export interface ScalingRules {
-  stabilizationWindowSeconds?: number;
-  selectPolicy?: 'Max' | 'Min' | 'Disabled';
-  policies?: ScalingPolicy[];
-}
-
-export const DEFAULT_SCALE_UP: Required<ScalingRules> = {
-  stabilizationWindowSeconds: 0,
-  selectPolicy: 'Max',
-  policies: [
-    { type: 'Pods', value: 4, periodSeconds: 15 },
-    { type: 'Percent', value: 100, periodSeconds: 15 },
-  ],
-};
-
-export const DEFAULT_SCALE_DOWN: Required<ScalingRules> = {
-  stabilizationWindowSeconds: 300,
-  selectPolicy: 'Max',
-  policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
-};
-
-export interface ScaleEvent {
-  readonly at: number;
-  readonly change: number;
-}
-
-/** calculateScaleUpLimitWithScalingRules / calculateScaleDownLimitWithBehaviors. */
-export function rateLimit(
-  current: number,
-  up: boolean,
-  rules: Required<ScalingRules>,
-  upEvents: readonly ScaleEvent[],
-  downEvents: readonly ScaleEvent[],
-  now: number,
-): number {
-  if (rules.selectPolicy === 'Disabled') return current;
-  const pickMax = up ? rules.selectPolicy !== 'Min' : rules.selectPolicy === 'Min';
-  let result = pickMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  for (const p of rules.policies) {
-    const since = now - p.periodSeconds * 1000;
-    const added = upEvents.filter((e) => e.at > since).reduce((n, e) => n + e.change, 0);
-    const deleted = downEvents.filter((e) => e.at > since).reduce((n, e) => n + e.change, 0);
-    let proposed: number;
-    if (up) {
-      const start = current - added + deleted;
-      proposed = p.type === 'Pods' ? start + p.value : Math.ceil(start * (1 + p.value / 100));
-    } else {
-      const start = current + deleted - added;
-      proposed = p.type === 'Pods' ? start - p.value : Math.trunc(start * (1 - p.value / 100));
-    }
-    result = pickMax ? Math.max(result, proposed) : Math.min(result, proposed);
-  }
-  return result;
 }

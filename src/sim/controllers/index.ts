@@ -12,7 +12,6 @@ import { deploymentController } from './deployment-controller.js';
 import { endpointsController } from './endpoints-controller.js';
 import { hpaController, type PodMetricsSource } from './hpa-controller.js';
 import { jobController } from './job-controller.js';
-import { K } from './kinds.js';
 import { ObjectIndex } from './object-index.js';
 import { persistentVolumeController } from './persistentvolume-controller.js';
 import { replicaSetController } from './replicaset-controller.js';
@@ -31,16 +30,8 @@ export interface WorkloadOptions {
 
 /** Every workload controller, sharing one informer-style index of the store. */
 export function workloadControllers(ctx: ControllerContext, options: WorkloadOptions = {}): Controller[] {
-  const index = new ObjectIndex(ctx.store, [
-    K.pods,
-    K.replicaSets,
-    K.deployments,
-    K.services,
-    K.endpointSlices,
-    K.jobs,
-    K.quotas,
-  ]);
-  return [
+  const index = new ObjectIndex(ctx.store);
+  const controllers = [
     clusterBootstrap(ctx),
     deploymentController(ctx, index),
     replicaSetController(ctx, index),
@@ -53,6 +44,26 @@ export function workloadControllers(ctx: ControllerContext, options: WorkloadOpt
     resourceQuotaController(ctx, index),
     hpaController(ctx, index, options.metrics),
   ];
+  return controllers.map(guarded);
+}
+
+/**
+ * keysFor runs inside the store's change feed, i.e. inside whoever wrote: a controller bug mapping an odd
+ * object must not turn a user's `kubectl apply` into a 500, so a failing mapping just maps to nothing.
+ */
+function guarded(c: Controller): Controller {
+  return {
+    ...c,
+    keysFor(e) {
+      try {
+        return c.keysFor(e);
+      } catch (err) {
+        if (process.env.KUBEMEND_SIM_DEBUG)
+          console.error(`controller ${c.name} could not map ${e.type} ${e.resource.plural}:`, err);
+        return [];
+      }
+    },
+  };
 }
 
 /**

@@ -357,7 +357,7 @@ function freeIndexes(
 }
 
 /** "0-2,4": the completedIndexes notation. */
-export function formatIndexes(sorted: readonly number[]): string {
+function formatIndexes(sorted: readonly number[]): string {
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; ) {
     let j = i;

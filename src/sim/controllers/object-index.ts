@@ -14,19 +14,25 @@ class Bucket {
   readonly byOwner = new Map<string, NameSet>();
   /** namespace -> names of objects in it. */
   readonly byNamespace = new Map<string, NameSet>();
+  /** namespace -> names of objects no controller owns (candidates for adoption). */
+  readonly orphans = new Map<string, NameSet>();
 
   add(o: KubeObject): void {
     const key = nameKey(o);
-    setIn(this.byNamespace, o.metadata.namespace ?? '', key);
+    const ns = o.metadata.namespace ?? '';
+    setIn(this.byNamespace, ns, key);
     const owner = controllerRefOf(o)?.uid;
     if (owner) setIn(this.byOwner, owner, key);
+    else setIn(this.orphans, ns, key);
   }
 
   remove(o: KubeObject): void {
     const key = nameKey(o);
-    deleteIn(this.byNamespace, o.metadata.namespace ?? '', key);
+    const ns = o.metadata.namespace ?? '';
+    deleteIn(this.byNamespace, ns, key);
     const owner = controllerRefOf(o)?.uid;
     if (owner) deleteIn(this.byOwner, owner, key);
+    else deleteIn(this.orphans, ns, key);
   }
 }
 
@@ -53,15 +59,7 @@ function deleteIn(m: Map<string, NameSet>, k: string, v: string): void {
 export class ObjectIndex {
   private readonly buckets = new Map<ResourceInfo, Bucket>();
 
-  constructor(
-    private readonly store: ObjectStore,
-    tracked: readonly ResourceInfo[],
-  ) {
-    for (const r of tracked) {
-      const b = new Bucket();
-      for (const o of store.all(r)) b.add(o);
-      this.buckets.set(r, b);
-    }
+  constructor(private readonly store: ObjectStore) {
     store.subscribe((e) => this.apply(e));
   }
 
@@ -82,9 +80,14 @@ export class ObjectIndex {
     return out;
   }
 
+  /** A kind is indexed from its first use on; until then the change feed has nothing to maintain. */
   private bucket(r: ResourceInfo): Bucket {
-    const b = this.buckets.get(r);
-    if (!b) throw new Error(`${r.plural} is not indexed`);
+    let b = this.buckets.get(r);
+    if (!b) {
+      b = new Bucket();
+      for (const o of this.store.all(r)) b.add(o);
+      this.buckets.set(r, b);
+    }
     return b;
   }
 
@@ -95,5 +98,10 @@ export class ObjectIndex {
 
   inNamespace(r: ResourceInfo, namespace: string): KubeObject[] {
     return this.resolve(r, this.bucket(r).byNamespace.get(namespace));
+  }
+
+  /** Objects of `r` in a namespace without a controller reference. */
+  orphansIn(r: ResourceInfo, namespace: string): KubeObject[] {
+    return this.resolve(r, this.bucket(r).orphans.get(namespace));
   }
 }

@@ -1,9 +1,9 @@
-// The work queue's per-key exponential failure back-off (client-go's ItemExponentialFailureRateLimiter,
-// 5ms doubling), capped lower than Kubernetes' 1000s so a fixed cause (a raised quota) is retried within a
-// demo's patience, in simulated time.
+// The work queue's per-key exponential failure back-off (client-go's ItemExponentialFailureRateLimiter:
+// 5ms doubling up to 1000s), in simulated time. Controllers whose failures a fix elsewhere can cure (a
+// raised quota) also requeue on that change, so the long tail of the back-off does not delay recovery.
 
 const BASE_MS = 5;
-const MAX_MS = 60_000;
+const MAX_MS = 1_000_000;
 
 export class RetryBackoff {
   private readonly failures = new Map<string, number>();

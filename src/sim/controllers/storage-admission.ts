@@ -20,7 +20,7 @@ export interface ClaimSpec {
   resources?: { requests?: { storage?: string | number } };
 }
 
-export function defaultStorageClass(store: ObjectStore): KubeObject | undefined {
+function defaultStorageClass(store: ObjectStore): KubeObject | undefined {
   const defaults = store
     .all(K.storageClasses)
     .filter((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');

@@ -7,8 +7,18 @@ const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 /** JSON with object keys sorted, and empty objects/arrays/nulls dropped: semantic equality as Kubernetes
  *  compares templates (unset and empty are the same). */
 export function canonicalJson(v: unknown): string {
-  return JSON.stringify(normalize(v)) ?? 'null';
+  // Stored objects are deep-frozen, so their canonical form can be remembered by identity.
+  const cacheable = v !== null && typeof v === 'object' && Object.isFrozen(v);
+  if (cacheable) {
+    const hit = canonicalCache.get(v);
+    if (hit !== undefined) return hit;
+  }
+  const out = JSON.stringify(normalize(v)) ?? 'null';
+  if (cacheable) canonicalCache.set(v, out);
+  return out;
 }
+
+const canonicalCache = new WeakMap<object, string>();
 
 function normalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalize);
@@ -34,7 +44,7 @@ function fnv32a(bytes: Uint8Array, seed = 0x811c9dc5): number {
 }
 
 /** rand.SafeEncodeString: each character maps into an alphabet without vowels or look-alike digits. */
-export function safeEncode(s: string): string {
+function safeEncode(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) out += SAFE_ALPHABET[s.charCodeAt(i) % SAFE_ALPHABET.length];
   return out;

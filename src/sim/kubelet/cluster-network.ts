@@ -17,6 +17,8 @@ const CLUSTER_DOMAIN = 'cluster.local';
 
 export interface PodDirectory {
   byIP(ip: string): PodWorker | undefined;
+  /** Simulated epoch ms: a pod answering a request is first brought up to this time. */
+  now(): number;
 }
 
 interface ServiceSpec {
@@ -59,7 +61,7 @@ export function clusterNetwork(store: ObjectStore, pods: PodDirectory, from: Kub
     const ip = resolve(host);
     if (!ip) return { refused: true };
     const svc = store.all(SERVICES).find((s) => (s.spec as ServiceSpec | undefined)?.clusterIP === ip);
-    if (!svc) return pods.byIP(ip)?.httpGet(port, path) ?? { refused: true };
+    if (!svc) return pods.byIP(ip)?.httpGet(port, path, pods.now()) ?? { refused: true };
     const svcPort = (svc.spec as ServiceSpec | undefined)?.ports?.find((p) => p.port === port);
     if (!svcPort) return { refused: true };
     const backends = endpoints(svc);
@@ -70,7 +72,7 @@ export function clusterNetwork(store: ObjectStore, pods: PodDirectory, from: Kub
     const target = svcPort.targetPort ?? svcPort.port;
     const targetPort =
       typeof target === 'number' ? target : /^\d+$/.test(target) ? Number(target) : worker.namedPort(target);
-    return targetPort === undefined ? { refused: true } : worker.httpGet(targetPort, path);
+    return targetPort === undefined ? { refused: true } : worker.httpGet(targetPort, path, pods.now());
   };
   return { resolve, httpGet };
 }

@@ -1,28 +1,28 @@
 // One container of a pod on a simulated node, through kubelet's lifecycle: image pull (with pull policy and
 // pull back-off), config (env) generation, create/start, running the program on the simulated clock (logs,
 // exit, OOM kill at the memory limit), probes, and restarts behind the CrashLoopBackOff back-off. Events and
-// status texts are kubelet 1.32's.
+// status texts are kubelet 1.32's. The rest of the lifecycle lives beside it: image-puller.ts (pulls and pull
+// back-off), container-input.ts (what the runtime is given), probes.ts (probe workers).
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { KubeObject } from '../objects.js';
 import { quantityValue } from '../scheduler/pod-requests.js';
-import type { Container } from '../scheduler/pod-shape.js';
+import { type Container, podSpec } from '../scheduler/pod-shape.js';
 import type { Backoff } from './backoff.js';
 import type { EnvResult } from './container-env.js';
+import { containerInput } from './container-input.js';
 import type { ContainerRuntime } from './container-runtime.js';
 import { goDuration } from './go-duration.js';
-import type { ImageInfo, PullResult } from './images.js';
-import { type ContainerFiles, containerFiles, type VolumeFiles } from './pod-volumes.js';
-import { PROBE_LABEL, type ProbeKind, ProbeWorker } from './probes.js';
-import type { ContainerNetwork, RunningProgram } from './program/types.js';
+import { ImagePuller } from './image-puller.js';
+import type { ImageInfo } from './images.js';
+import type { VolumeFiles } from './pod-volumes.js';
+import { PROBE_LABEL, type ProbeKind, type ProbeWorker, probeWorkers } from './probes.js';
+import type { ContainerNetwork, HttpResult, ProgramEvent, RunningProgram } from './program/types.js';
+import { RELIST_MS, RETRY_MS } from './sync-timing.js';
 
 export type ContainerKind = 'init' | 'sidecar' | 'app';
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 
-/** PLEG notices a dead container within a second; the terminated state is visible until then. */
-export const RELIST_MS = 1_000;
-/** How often kubelet retries a container blocked on config or a pull policy of Never. */
-const RETRY_MS = 10_000;
 const OOM_SAMPLE_MS = 250;
 
 export interface Terminated {
@@ -70,14 +70,6 @@ export interface StatusTimes {
   iso(epochMs: number): string;
 }
 
-/** Default imagePullPolicy: Always for `:latest` or no tag, IfNotPresent otherwise (what the API server sets). */
-export function defaultPullPolicy(image: string): string {
-  if (image.includes('@')) return 'IfNotPresent';
-  const last = image.slice(image.lastIndexOf('/') + 1);
-  const colon = last.lastIndexOf(':');
-  return colon < 0 || last.slice(colon + 1) === 'latest' ? 'Always' : 'IfNotPresent';
-}
-
 /** How a program ends when kubelet stops it: servers exit cleanly on SIGTERM, a shell as PID 1 ignores it. */
 function stopExitCode(image: ImageInfo | undefined): number {
   switch (image?.behaviour) {
@@ -108,18 +100,31 @@ export class ContainerWorker {
   private started = false;
   private ready = false;
   private image: ImageInfo | undefined;
-  private pull: { readonly untilMs: number; readonly startedMs: number; readonly result: PullResult } | undefined;
   private probes: ProbeWorker[] = [];
   private readonly noted = new Set<string>();
+  private advancing = false;
 
   /** Kubelet does not retry a blocked start (config error, pull back-off) before this time unless poked. */
   private retryAt = 0;
+
+  private readonly puller: ImagePuller;
 
   constructor(
     private current: Container,
     readonly kind: ContainerKind,
     private readonly host: ContainerHost,
-  ) {}
+  ) {
+    this.puller = new ImagePuller({
+      runtime: host.runtime,
+      imageBackoff: host.imageBackoff,
+      nodeImages: host.nodeImages,
+      podUid: () => host.pod().metadata.uid ?? '',
+      pullSecrets: () => (podSpec(host.pod()).imagePullSecrets ?? []).map((s) => s.name ?? ''),
+      event: (type, reason, message) => this.event(type, reason, message),
+      setWaiting: (reason, message) => this.setWaiting(reason, message),
+      once: (key) => this.once(key),
+    });
+  }
 
   get spec(): Container {
     return this.current;
@@ -135,7 +140,7 @@ export class ContainerWorker {
       return;
     }
     this.current = next;
-    this.pull = undefined;
+    this.puller.cancel();
     this.retryAt = 0;
     if (this.state.kind === 'running') {
       this.event('Normal', 'Killing', `Container ${this.name} definition changed, will be restarted`);
@@ -238,7 +243,7 @@ export class ContainerWorker {
     } else if (this.state.kind === 'terminated' && this.state.restart) {
       this.state = { ...this.state, restart: false };
     }
-    this.pull = undefined;
+    this.puller.cancel();
     this.restartGate = undefined;
   }
 
@@ -256,7 +261,17 @@ export class ContainerWorker {
   /** Runs the program up to `nowMs`: its logs and exit, the OOM killer, then the probes. */
   advance(nowMs: number): void {
     const s = this.state;
-    if (s.kind !== 'running') return;
+    // A program calling its own Service can route back here while it is being advanced: leave it be.
+    if (s.kind !== 'running' || this.advancing) return;
+    this.advancing = true;
+    try {
+      this.advanceRunning(s, nowMs);
+    } finally {
+      this.advancing = false;
+    }
+  }
+
+  private advanceRunning(s: Extract<State, { kind: 'running' }>, nowMs: number): void {
     const target = nowMs - s.startedAtMs;
     if (target > s.advancedTo) {
       const limit = quantityValue('memory', this.spec.resources?.limits?.memory);
@@ -272,19 +287,7 @@ export class ContainerWorker {
         }
       }
       const until = oomAt ?? target;
-      for (const ev of s.program.advance(until)) {
-        if (ev.type === 'log') this.host.log(this, ev.stream, ev.line, s.startedAtMs + ev.atMs);
-        else {
-          if (ev.reason === 'StartError' && ev.message) this.event('Warning', 'Failed', `Error: ${ev.message}`);
-          this.terminate(
-            ev.code,
-            ev.reason ?? (ev.code === 0 ? 'Completed' : 'Error'),
-            s.startedAtMs + ev.atMs,
-            ev.message,
-          );
-          return;
-        }
-      }
+      if (this.consume(s, s.program.advance(until))) return;
       s.advancedTo = until;
       if (oomAt !== undefined) {
         this.host.oomKilled(this, this.processName(), s.program.memoryBytes(oomAt));
@@ -293,6 +296,25 @@ export class ContainerWorker {
       }
     }
     this.runProbes(nowMs, s.program);
+  }
+
+  /** Logs and the exit among a program's events; true when it exited. */
+  private consume(s: Extract<State, { kind: 'running' }>, events: readonly ProgramEvent[]): boolean {
+    for (const ev of events) {
+      if (ev.type === 'log') {
+        this.host.log(this, ev.stream, ev.line, s.startedAtMs + ev.atMs);
+        continue;
+      }
+      if (ev.reason === 'StartError' && ev.message) this.event('Warning', 'Failed', `Error: ${ev.message}`);
+      this.terminate(
+        ev.code,
+        ev.reason ?? (ev.code === 0 ? 'Completed' : 'Error'),
+        s.startedAtMs + ev.atMs,
+        ev.message,
+      );
+      return true;
+    }
+    return false;
   }
 
   private runProbes(nowMs: number, program: RunningProgram): void {
@@ -372,79 +394,8 @@ export class ContainerWorker {
     return true;
   }
 
-  private ensureImage(nowMs: number): { readonly image: ImageInfo } | { readonly wait: number } {
-    const ref = this.spec.image ?? '';
-    const pod = this.host.pod();
-    const key = `${pod.metadata.uid}_${ref}`;
-    const backoff = this.host.imageBackoff;
-    if (this.pull) {
-      if (nowMs < this.pull.untilMs) return { wait: this.pull.untilMs };
-      const { result, startedMs, untilMs } = this.pull;
-      this.pull = undefined;
-      if (!result.ok) {
-        backoff.next(key, nowMs, nowMs);
-        this.event('Warning', 'Failed', result.message);
-        this.event('Warning', 'Failed', 'Error: ErrImagePull');
-        this.setWaiting('ErrImagePull', result.message.replace(/^Failed to pull image "[^"]*": /, ''));
-        return { wait: nowMs + RELIST_MS };
-      }
-      this.host.nodeImages.set(ref, result.image);
-      const took = goDuration(untilMs - startedMs);
-      this.event(
-        'Normal',
-        'Pulled',
-        `Successfully pulled image "${ref}" in ${took} (${took} including waiting). Image size: ${result.image.sizeBytes} bytes.`,
-      );
-      return { image: result.image };
-    }
-    const policy = this.spec.imagePullPolicy ?? defaultPullPolicy(ref);
-    const present = this.host.nodeImages.get(ref);
-    if (present && policy !== 'Always') {
-      this.event('Normal', 'Pulled', `Container image "${ref}" already present on machine`);
-      return { image: present };
-    }
-    if (policy === 'Never') {
-      const message = `Container image "${ref}" is not present with pull policy of Never`;
-      this.setWaiting('ErrImageNeverPull', message);
-      this.event('Warning', 'ErrImageNeverPull', message);
-      this.event('Warning', 'Failed', 'Error: ErrImageNeverPull');
-      return { wait: nowMs + RETRY_MS };
-    }
-    if (backoff.isInBackOffSinceUpdate(key, nowMs)) {
-      const message = `Back-off pulling image "${ref}"`;
-      this.setWaiting('ImagePullBackOff', message);
-      const since = backoff.lastUpdate(key) ?? nowMs;
-      if (this.once(`pull:${since}`)) {
-        this.event('Normal', 'BackOff', message);
-        this.event('Warning', 'Failed', 'Error: ImagePullBackOff');
-      }
-      return { wait: since + backoff.get(key) };
-    }
-    const secrets = ((pod.spec as { imagePullSecrets?: { name?: string }[] } | undefined)?.imagePullSecrets ?? []).map(
-      (s) => s.name ?? '',
-    );
-    const result = this.host.runtime.pull(ref, secrets);
-    if (!result.ok && result.reason === 'InvalidImageName') {
-      this.setWaiting('InvalidImageName', result.message);
-      this.event('Warning', 'InspectFailed', result.message);
-      this.event('Warning', 'Failed', 'Error: InvalidImageName');
-      return { wait: nowMs + RETRY_MS };
-    }
-    this.event('Normal', 'Pulling', `Pulling image "${ref}"`);
-    // A registry answers a missing tag within a second; a fresh pull moves ~60 MB/s, a re-pull of layers the
-    // node already has (policy Always) is quick.
-    const took = !result.ok
-      ? 600
-      : present
-        ? 250 + (result.image.sizeBytes % 400)
-        : Math.round(400 + result.image.sizeBytes / 60_000);
-    // The status keeps its last reason while the pull runs, as kubelet reports only after a sync finishes.
-    this.pull = { untilMs: nowMs + took, startedMs: nowMs, result };
-    return { wait: nowMs + took };
-  }
-
   private start(nowMs: number): number {
-    const pulled = this.ensureImage(nowMs);
+    const pulled = this.puller.ensure(this.spec, nowMs);
     if ('wait' in pulled) return pulled.wait;
     const env = this.host.resolveEnv(this.spec);
     if (!env.ok) {
@@ -452,48 +403,37 @@ export class ContainerWorker {
       this.event('Warning', 'Failed', `Error: ${env.message}`);
       return nowMs + RETRY_MS;
     }
-    const pod = this.host.pod();
-    const files: ContainerFiles = containerFiles(pod, this.spec, this.host.volumes());
     const containerID = `containerd://${randomBytes(32).toString('hex')}`;
     this.image = pulled.image;
     this.instances++;
     if (this.instances > 1) this.host.rotateLogs(this);
     this.event('Normal', 'Created', `Created container: ${this.name}`);
-    const limits = this.spec.resources?.limits ?? {};
-    const requests = this.spec.resources?.requests ?? {};
-    const network = this.host.network();
-    const program = this.host.runtime.start({
-      name: this.name,
-      image: pulled.image,
-      // The program model merges these with the image's ENTRYPOINT/CMD and expands `$(VAR)` itself.
-      ...(this.spec.command ? { command: this.spec.command } : {}),
-      ...(this.spec.args ? { args: this.spec.args } : {}),
-      env: env.env,
-      files: files.files,
-      fileModes: files.fileModes,
-      mounts: files.mounts,
-      ...(limits.memory !== undefined ? { memoryLimitBytes: quantityValue('memory', limits.memory) } : {}),
-      ...((requests.memory ?? limits.memory) !== undefined
-        ? { memoryRequestBytes: quantityValue('memory', requests.memory ?? limits.memory) }
-        : {}),
-      ...((requests.cpu ?? limits.cpu) !== undefined
-        ? { cpuRequestMillis: quantityValue('cpu', requests.cpu ?? limits.cpu) }
-        : {}),
-      ...(limits.cpu !== undefined ? { cpuLimitMillis: quantityValue('cpu', limits.cpu) } : {}),
-      annotations: pod.metadata.annotations ?? {},
-      ports: (this.spec.ports ?? []).map((p) => p.containerPort),
+    const program = this.host.runtime.start(
+      containerInput({
+        pod: this.host.pod(),
+        spec: this.spec,
+        image: pulled.image,
+        env: env.env,
+        volumes: this.host.volumes(),
+        podIP: this.host.podIP(),
+        network: this.host.network(),
+        nowMs,
+      }),
+    );
+    const running: Extract<State, { kind: 'running' }> = {
+      kind: 'running',
       startedAtMs: nowMs,
-      hostname: pod.metadata.name ?? this.name,
-      podIp: this.host.podIP(),
-      ...(network ? { network } : {}),
-    });
-    this.event('Normal', 'Started', `Started container ${this.name}`);
-    this.state = { kind: 'running', startedAtMs: nowMs, containerID, program, advancedTo: 0 };
-    const probes: ProbeWorker[] = [];
-    if (this.spec.startupProbe) probes.push(new ProbeWorker('startup', this.spec.startupProbe, nowMs));
-    if (this.spec.livenessProbe) probes.push(new ProbeWorker('liveness', this.spec.livenessProbe, nowMs));
-    if (this.spec.readinessProbe) probes.push(new ProbeWorker('readiness', this.spec.readinessProbe, nowMs));
-    this.probes = probes;
+      containerID,
+      program,
+      advancedTo: 0,
+    };
+    this.state = running;
+    // A runtime that cannot exec the entrypoint fails the start itself: no Started event, a StartError exit.
+    const first = program.advance(0);
+    if (!first.some((e) => e.type === 'exit' && e.reason === 'StartError'))
+      this.event('Normal', 'Started', `Started container ${this.name}`);
+    if (this.consume(running, first)) return this.ensure(nowMs);
+    this.probes = probeWorkers(this.spec, nowMs);
     this.started = !this.spec.startupProbe;
     this.ready = this.started && !this.spec.readinessProbe;
     this.host.changed();
@@ -501,7 +441,7 @@ export class ContainerWorker {
   }
 
   /** An HTTP request from elsewhere in the cluster to this container, if it is running. */
-  httpGet(port: number, path: string): { status: number; body?: string } | { refused: true } {
+  httpGet(port: number, path: string): HttpResult {
     return this.state.kind === 'running' ? this.state.program.httpGet(port, path) : { refused: true };
   }
 

@@ -94,9 +94,18 @@ const FAMILIES: readonly Family[] = [
   {
     repository: 'library/nginx',
     behaviour: 'nginx',
-    versions: ['1.25.0', '1.25.1', '1.25.2', '1.25.3', '1.25.4', '1.25.5', '1.26.0', '1.26.1', '1.26.2', '1.26.3'].concat(
-      ['1.27.0', '1.27.1', '1.27.2', '1.27.3', '1.27.4', '1.27.5', '1.28.0', '1.29.0', '1.29.1'],
-    ),
+    versions: [
+      '1.25.0',
+      '1.25.1',
+      '1.25.2',
+      '1.25.3',
+      '1.25.4',
+      '1.25.5',
+      '1.26.0',
+      '1.26.1',
+      '1.26.2',
+      '1.26.3',
+    ].concat(['1.27.0', '1.27.1', '1.27.2', '1.27.3', '1.27.4', '1.27.5', '1.28.0', '1.29.0', '1.29.1']),
     aliases: {
       '1.25': '1.25.5',
       '1.26': '1.26.3',
@@ -108,7 +117,13 @@ const FAMILIES: readonly Family[] = [
       mainline: '1.29.1',
       latest: '1.29.1',
     },
-    variants: [debian('', 72), alpine('-alpine', 21), alpine('-alpine-slim', 5), debian('-perl', 80), debian('-bookworm', 72)],
+    variants: [
+      debian('', 72),
+      alpine('-alpine', 21),
+      alpine('-alpine-slim', 5),
+      debian('-perl', 80),
+      debian('-bookworm', 72),
+    ],
     entrypoint: ['/docker-entrypoint.sh'],
     cmd: ['nginx', '-g', 'daemon off;'],
     ports: [80],
@@ -224,7 +239,14 @@ const FAMILIES: readonly Family[] = [
     repository: 'library/python',
     behaviour: 'python',
     versions: ['3.9.23', '3.10.18', '3.11.13', '3.12.11', '3.13.7'],
-    aliases: { '3.9': '3.9.23', '3.10': '3.10.18', '3.11': '3.11.13', '3.12': '3.12.11', '3.13': '3.13.7', '3': '3.13.7' },
+    aliases: {
+      '3.9': '3.9.23',
+      '3.10': '3.10.18',
+      '3.11': '3.11.13',
+      '3.12': '3.12.11',
+      '3.13': '3.13.7',
+      '3': '3.13.7',
+    },
     variants: [debian('', 400), debian('-slim', 45), alpine('-alpine', 17), debian('-bookworm', 400)],
     entrypoint: [],
     cmd: ['python3'],
@@ -349,7 +371,11 @@ export interface ResolveOptions {
 }
 
 function failed(image: string, desc: string, code = 'Unknown'): PullResult {
-  return { ok: false, reason: 'ErrImagePull', message: `Failed to pull image "${image}": rpc error: code = ${code} desc = ${desc}` };
+  return {
+    ok: false,
+    reason: 'ErrImagePull',
+    message: `Failed to pull image "${image}": rpc error: code = ${code} desc = ${desc}`,
+  };
 }
 
 function genericImage(registry: string, repository: string, tag: string, digest: string | undefined): ImageInfo {
@@ -377,7 +403,6 @@ export function resolveImage(image: string, opts: ResolveOptions = {}): PullResu
     return { ok: false, reason: 'InvalidImageName', message: msg };
   }
   const { registry, repository, tag, digest, normalized } = parsed.ref;
-  const name = `${registry}/${repository}`;
   const candidates = [...(opts.extraImages ?? []), ...IMAGE_CATALOGUE].filter(
     (i) => i.registry === registry && i.repository === repository,
   );

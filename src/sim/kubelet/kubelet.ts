@@ -14,6 +14,7 @@ import { CONFIGMAPS, SECRETS } from './container-env.js';
 import type { ContainerRuntime } from './container-runtime.js';
 import type { ImageInfo } from './images.js';
 import { PodWorker } from './pod-worker.js';
+import { RELIST_MS } from './sync-timing.js';
 
 export const PODS = RESOURCES.find((r) => r.plural === 'pods' && r.group === '')!;
 export const NODES = RESOURCES.find((r) => r.plural === 'nodes' && r.group === '')!;
@@ -21,8 +22,6 @@ const PVCS = RESOURCES.find((r) => r.plural === 'persistentvolumeclaims' && r.gr
 
 const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
-/** PLEG relists containers every second: a running container is looked at that often. */
-const RELIST_TICK_MS = 1_000;
 /** Wall-time floor per pod tick, and per-pod share of a cluster-wide budget of ~20k pod syncs per wall second. */
 const MIN_WALL_TICK_MS = 20;
 const WALL_MS_PER_POD = 0.05;
@@ -80,7 +79,7 @@ export class Kubelet {
    */
   private tickMs(): number {
     const wallMs = Math.max(MIN_WALL_TICK_MS, this.workers.size * WALL_MS_PER_POD);
-    return Math.max(RELIST_TICK_MS, this.ctx.clock.speed * wallMs);
+    return Math.max(RELIST_MS, this.ctx.clock.speed * wallMs);
   }
 
   private get store(): ObjectStore {
@@ -119,7 +118,12 @@ export class Kubelet {
         runtime: this.runtime,
         crashBackoff: this.crashBackoff,
         imageBackoff: this.imageBackoff,
-        network: (p) => clusterNetwork(this.store, { byIP: (addr) => this.byIp.get(addr) }, p),
+        network: (p) =>
+          clusterNetwork(
+            this.store,
+            { byIP: (addr) => this.byIp.get(addr), now: () => this.ctx.clock.now().getTime() },
+            p,
+          ),
       },
       pod,
       { node, images: this.nodeImages(node.metadata.name ?? '') },
@@ -239,11 +243,24 @@ export class Kubelet {
     return out;
   }
 
-  podCpuMillis(namespace: string, name: string): number | undefined {
+  /** A running pod's total usage of one resource, or undefined when it runs nothing. */
+  private podTotal(
+    namespace: string,
+    name: string,
+    pick: (c: { cpuMillis: number; memoryBytes: number }) => number,
+  ): number | undefined {
     const w = this.workers.get(`${namespace}/${name}`);
     if (!w) return undefined;
     const containers = w.usage(this.ctx.clock.now().getTime());
-    return containers.length > 0 ? containers.reduce((s, c) => s + c.cpuMillis, 0) : undefined;
+    return containers.length > 0 ? containers.reduce((s, c) => s + pick(c), 0) : undefined;
+  }
+
+  podCpuMillis(namespace: string, name: string): number | undefined {
+    return this.podTotal(namespace, name, (c) => c.cpuMillis);
+  }
+
+  podMemoryBytes(namespace: string, name: string): number | undefined {
+    return this.podTotal(namespace, name, (c) => c.memoryBytes);
   }
 }
 

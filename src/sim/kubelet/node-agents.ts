@@ -18,3 +18,19 @@ export function createNodeControllers(ctx: ControllerContext, runtime: Container
 export function podCpuMillis(store: ObjectStore, namespace: string, pod: string): number | undefined {
   return kubeletFor(store)?.podCpuMillis(namespace, pod);
 }
+
+/** A running pod's memory in bytes (sum of its containers), or undefined when it runs nothing. */
+export function podMemoryBytes(store: ObjectStore, namespace: string, pod: string): number | undefined {
+  return kubeletFor(store)?.podMemoryBytes(namespace, pod);
+}
+
+/** The HPA's metrics source (C1's PodMetricsSource shape), reading the store's simulated kubelet. */
+export function podMetricsSource(store: ObjectStore): {
+  cpuMillis(namespace: string, pod: string): number | undefined;
+  memoryBytes(namespace: string, pod: string): number | undefined;
+} {
+  return {
+    cpuMillis: (namespace, pod) => podCpuMillis(store, namespace, pod),
+    memoryBytes: (namespace, pod) => podMemoryBytes(store, namespace, pod),
+  };
+}

@@ -1,7 +1,8 @@
 // The node lifecycle controller: turns node conditions (and cordoning) into the taints kube-controller-manager
 // adds, marks the pods of a NotReady node not ready, evicts pods from NoExecute taints once their toleration
 // runs out (taint-eviction-controller), deletes pods bound to a node that no longer exists (pod GC), and
-// applies the `sim.kubemend.io/condition-*` annotations scenarios use to flip conditions.
+// applies the `sim.kubemend.io/condition-*` annotations scenarios use to flip conditions. It also does the
+// node-level posting of each simulated kubelet: registration, condition timestamps and the node Lease.
 
 import type { Controller, ControllerContext } from '../controllers/controller.js';
 import type { KubeObject } from '../objects.js';
@@ -20,6 +21,7 @@ import {
   registerNodeStatus,
   setNodeCondition,
 } from './node-conditions.js';
+import { renewLease, stampConditions } from './node-heartbeat.js';
 
 const NOT_READY = 'node.kubernetes.io/not-ready';
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -264,9 +266,12 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
       if (!nodeCondition(node, 'Ready')) registerNodeStatus(store, name, store.all(NODES).indexOf(node));
       if (!seen.has(name)) seen.set(name, statuses(store.get(NODES, undefined, name) ?? node));
       applyAnnotations(node);
+      stampConditions(store, store.get(NODES, undefined, name) ?? node);
       const current = store.get(NODES, undefined, name) ?? node;
       transitions(current);
-      return evict(syncTaints(current));
+      const evictIn = evict(syncTaints(current));
+      const renewIn = renewLease(store, current);
+      return evictIn === undefined ? renewIn : renewIn === undefined ? evictIn : Math.min(evictIn, renewIn);
     },
   };
 }

@@ -16,7 +16,7 @@ import { type ContainerHost, ContainerWorker, type RestartPolicy } from './conta
 import type { PodPlacement } from './downward-api.js';
 import type { ImageInfo } from './images.js';
 import { setUpVolumes, type VolumeFiles } from './pod-volumes.js';
-import type { ContainerNetwork } from './program/types.js';
+import type { ContainerNetwork, HttpResult } from './program/types.js';
 
 /** Everything a pod worker shares with the rest of its node and the cluster. */
 export interface PodWorkerDeps {
@@ -135,7 +135,7 @@ export class PodWorker {
         const kb = Math.round(memoryBytes / 1024);
         const message =
           `Memory cgroup out of memory: Killed process ${c.pid()} (${processName}) total-vm:${kb + 7240}kB, anon-rss:${kb}kB, ` +
-          `file-rss:${272}kB, shmem-rss:0kB, UID:0 pgtables:${Math.max(4, Math.round(kb / 400))}kB oom_score_adj:${this.oomScoreAdj()}`;
+          `file-rss:272kB, shmem-rss:0kB, UID:0 pgtables:${Math.max(4, Math.round(kb / 400))}kB oom_score_adj:${this.oomScoreAdj()}`;
         deps.events.record({
           object: this.placement.node,
           type: 'Warning',
@@ -393,7 +393,9 @@ export class PodWorker {
   }
 
   /** An HTTP request to the pod's IP: whichever running container listens on the port answers. */
-  httpGet(port: number, path: string): { status: number; body?: string } | { refused: true } {
+  httpGet(port: number, path: string, nowMs: number): HttpResult {
+    // Requests see the program as it is now, not as of the kubelet's last tick.
+    if (!this.terminal) for (const c of [...this.init, ...this.app]) c.advance(nowMs);
     for (const c of [...this.app, ...this.init]) {
       const r = c.httpGet(port, path);
       if (!('refused' in r)) return r;

@@ -2,7 +2,7 @@
 // running program, with the result texts kubelet puts in `Unhealthy` events, and the per-probe worker that
 // applies initialDelaySeconds / periodSeconds / success and failure thresholds.
 
-import type { ContainerPort, Probe } from '../scheduler/pod-shape.js';
+import type { Container, ContainerPort, Probe } from '../scheduler/pod-shape.js';
 import type { RunningProgram } from './program/types.js';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
@@ -51,11 +51,10 @@ export function runProbe(probe: Probe, target: ProbeTarget): ProbeOutcome {
       remoteAddr: target.hostIP,
       host: `${host}:${port}`,
     });
+    const url = `${scheme}://${host}:${port}${path}`;
     if ('refused' in r)
-      return {
-        ok: false,
-        message: `Get "${scheme}://${host}:${port}${path}": dial tcp ${host}:${port}: connect: connection refused`,
-      };
+      return { ok: false, message: `Get "${url}": dial tcp ${host}:${port}: connect: connection refused` };
+    if (r.error) return { ok: false, message: `Get "${url}": ${r.error}` };
     if (r.status >= 200 && r.status < 400) return { ok: true };
     return { ok: false, message: `HTTP probe failed with statuscode: ${r.status}` };
   }
@@ -131,4 +130,13 @@ export class ProbeWorker {
     }
     return 'none';
   }
+}
+
+/** The probe workers of a container instance started at `startedAtMs` (startup first, as kubelet gates on it). */
+export function probeWorkers(spec: Container, startedAtMs: number): ProbeWorker[] {
+  const out: ProbeWorker[] = [];
+  if (spec.startupProbe) out.push(new ProbeWorker('startup', spec.startupProbe, startedAtMs));
+  if (spec.livenessProbe) out.push(new ProbeWorker('liveness', spec.livenessProbe, startedAtMs));
+  if (spec.readinessProbe) out.push(new ProbeWorker('readiness', spec.readinessProbe, startedAtMs));
+  return out;
 }

@@ -3,10 +3,10 @@
 // and compares identity fields (name, namespace, uid) itself.
 import { isJsonObject, type JsonObject, type JsonValue, type KubeObject } from '../objects.js';
 import { applyJsonPatch } from './json-patch.js';
-import { goJsonTypeName, parseJsonBody } from './json-value.js';
+import { goJsonTypeName, parseJsonBody, parseYamlOrJsonBody } from './json-value.js';
 import { mergePatch } from './merge-patch.js';
 import { toKubeObject } from './object-shape.js';
-import { badRequest, PatchInputError, type PatchResult, type PatchType } from './result.js';
+import { badRequest, type PatchFailure, PatchInputError, type PatchResult, type PatchType } from './result.js';
 import { schemaForKind, supportsStrategicMerge } from './schema.js';
 import { serverSideApply } from './server-side-apply.js';
 import { strategicMerge } from './strategic-merge.js';
@@ -82,6 +82,20 @@ function patchObject({ type, current, body, fieldManager, force, now }: ApplyPat
     }
     default:
       throw new PatchInputError('UnsupportedMediaType', UNSUPPORTED);
+  }
+}
+
+/**
+ * Parses a YAML (or JSON) request body for any handler. The `yaml` package takes the whole process down on
+ * a few thousand levels of nesting, so this bounds the depth before parsing; failures read like the
+ * apiserver's ("error decoding YAML: ...").
+ */
+export function parseYamlBody(body: string): { readonly ok: true; readonly value: JsonValue } | PatchFailure {
+  try {
+    return { ok: true, value: parseYamlOrJsonBody(body) };
+  } catch (e) {
+    if (e instanceof PatchInputError) return e.toFailure();
+    throw e;
   }
 }
 

@@ -28,7 +28,11 @@ function describe(o: KubernetesObject): string {
 }
 
 function failure(err: unknown, verb: string, o: KubernetesObject): ScenarioError {
-  const e = toKubeError(err, { verb, resource: describe(o), ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}) });
+  const e = toKubeError(err, {
+    verb,
+    resource: describe(o),
+    ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}),
+  });
   return new ScenarioError('ScenarioApplyFailed', e.message);
 }
 
@@ -46,12 +50,22 @@ async function applyObject(api: KubernetesObjectApi, o: ManifestObject): Promise
       await api.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name } });
     } catch (err) {
       if (isNotFound(err))
-        throw new ScenarioError('ScenarioApplyFailed', `node ${o.metadata.name} does not exist: start the simulator with more nodes`);
+        throw new ScenarioError(
+          'ScenarioApplyFailed',
+          `node ${o.metadata.name} does not exist: start the simulator with more nodes`,
+        );
       throw failure(err, 'get', o);
     }
   }
   try {
-    await api.patch(o as KubernetesObject, undefined, undefined, SCENARIO_FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    await api.patch(
+      o as KubernetesObject,
+      undefined,
+      undefined,
+      SCENARIO_FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
   } catch (err) {
     throw failure(err, 'apply', o);
   }
@@ -80,14 +94,25 @@ function rolledOut(o: KubernetesObject & { spec?: { replicas?: number }; status?
   if ((st.observedGeneration ?? 0) < (o.metadata?.generation ?? 0)) return false;
   const want = o.spec?.replicas ?? 1;
   if (o.kind === 'Deployment')
-    return (st.updatedReplicas ?? 0) >= want && (st.replicas ?? 0) === (st.updatedReplicas ?? 0) && (st.availableReplicas ?? 0) >= (st.updatedReplicas ?? 0);
+    return (
+      (st.updatedReplicas ?? 0) >= want &&
+      (st.replicas ?? 0) === (st.updatedReplicas ?? 0) &&
+      (st.availableReplicas ?? 0) >= (st.updatedReplicas ?? 0)
+    );
   if (o.kind === 'StatefulSet') return (st.readyReplicas ?? 0) >= want && (st.updatedReplicas ?? want) >= want;
   if (o.kind === 'DaemonSet')
-    return (st.updatedNumberScheduled ?? 0) >= (st.desiredNumberScheduled ?? 0) && (st.numberAvailable ?? 0) >= (st.desiredNumberScheduled ?? 0);
+    return (
+      (st.updatedNumberScheduled ?? 0) >= (st.desiredNumberScheduled ?? 0) &&
+      (st.numberAvailable ?? 0) >= (st.desiredNumberScheduled ?? 0)
+    );
   return true;
 }
 
-async function waitForRollout(api: KubernetesObjectApi, objects: readonly ManifestObject[], timeoutMs: number): Promise<void> {
+async function waitForRollout(
+  api: KubernetesObjectApi,
+  objects: readonly ManifestObject[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const o of objects.filter((x) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(x.kind))) {
     for (;;) {
@@ -99,7 +124,10 @@ async function waitForRollout(api: KubernetesObjectApi, objects: readonly Manife
       }
       if (rolledOut(live)) break;
       if (Date.now() > deadline)
-        throw new ScenarioError('ScenarioApplyFailed', `${describe(o)} did not finish rolling out within ${timeoutMs} ms`);
+        throw new ScenarioError(
+          'ScenarioApplyFailed',
+          `${describe(o)} did not finish rolling out within ${timeoutMs} ms`,
+        );
       await sleep(POLL_MS);
     }
   }
@@ -107,7 +135,7 @@ async function waitForRollout(api: KubernetesObjectApi, objects: readonly Manife
 
 export async function applyScenario(kubeconfigPath: string, s: Scenario, opts: ApplyOptions = {}): Promise<void> {
   const api = client(kubeconfigPath);
-  const stages = [s.manifests, ...(s.then ?? [])].map((text) => parseManifests(text, s.name));
+  const stages = [s.manifests, ...(s.stages ?? [])].map((text) => parseManifests(text, s.name));
   for (const [i, objects] of stages.entries()) {
     await applyAll(api, objects);
     if (i < stages.length - 1) await waitForRollout(api, objects, opts.timeoutMs ?? 120_000);
@@ -117,14 +145,22 @@ export async function applyScenario(kubeconfigPath: string, s: Scenario, opts: A
 function header(s: Scenario, ref: ObjectName & { apiVersion: string; namespace?: string }): KubernetesObject {
   const namespaced = resourceForKind(ref.apiVersion, ref.kind)?.namespaced ?? true;
   const namespace = ref.namespace ?? (namespaced ? s.namespace : undefined);
-  return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(namespace ? { namespace } : {}) } };
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: { name: ref.name, ...(namespace ? { namespace } : {}) },
+  };
 }
 
 /** The apiVersion of an object the scenario creates, to address it by kind and name. */
 function apiVersionOf(s: Scenario, ref: ObjectName): string {
-  const all = [s.manifests, ...(s.then ?? [])].flatMap((text) => parseManifests(text, s.name));
+  const all = [s.manifests, ...(s.stages ?? [])].flatMap((text) => parseManifests(text, s.name));
   const found = all.find((o) => o.kind === ref.kind && o.metadata.name === ref.name);
-  if (!found) throw new ScenarioError('ScenarioInvalid', `${s.name}: fix deletes ${ref.kind}/${ref.name}, which the scenario does not create`);
+  if (!found)
+    throw new ScenarioError(
+      'ScenarioInvalid',
+      `${s.name}: fix deletes ${ref.kind}/${ref.name}, which the scenario does not create`,
+    );
   return found.apiVersion;
 }
 
@@ -142,7 +178,8 @@ async function deleteAndWait(api: KubernetesObjectApi, target: KubernetesObject,
       if (isNotFound(err)) return;
       throw failure(err, 'get', target);
     }
-    if (Date.now() > deadline) throw new ScenarioError('ScenarioApplyFailed', `${describe(target)} was not deleted within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new ScenarioError('ScenarioApplyFailed', `${describe(target)} was not deleted within ${timeoutMs} ms`);
     await sleep(POLL_MS);
   }
 }
@@ -160,7 +197,14 @@ async function applyFixPatch(api: KubernetesObjectApi, s: Scenario, patch: FixPa
     }
     const body = (patch.body ?? {}) as { metadata?: Record<string, unknown> };
     const strategy = patch.type === 'merge' ? PatchStrategy.MergePatch : PatchStrategy.StrategicMergePatch;
-    await api.patch({ ...body, ...target, metadata: { ...body.metadata, ...target.metadata } }, undefined, undefined, SCENARIO_FIELD_MANAGER, undefined, strategy);
+    await api.patch(
+      { ...body, ...target, metadata: { ...body.metadata, ...target.metadata } },
+      undefined,
+      undefined,
+      SCENARIO_FIELD_MANAGER,
+      undefined,
+      strategy,
+    );
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
     throw failure(err, 'patch', target);

@@ -20,5 +20,7 @@ export async function loadScenariosInto(kubeconfigPath: string, names: readonly 
 /** An aligned NAME / TITLE table, like kubectl's. */
 export function formatScenarioList(scenarios: readonly Scenario[] = listScenarios()): string {
   const width = Math.max('NAME'.length, ...scenarios.map((s) => s.name.length)) + 3;
-  return [`${'NAME'.padEnd(width)}TITLE`, ...scenarios.map((s) => `${s.name.padEnd(width)}${s.title}`)].join('\n') + '\n';
+  return (
+    [`${'NAME'.padEnd(width)}TITLE`, ...scenarios.map((s) => `${s.name.padEnd(width)}${s.title}`)].join('\n') + '\n'
+  );
 }

@@ -26,7 +26,7 @@ const scenarioFile = z.strictObject({
   title: z.string().min(1),
   description: z.string().min(1),
   namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
-  then: z.array(z.string().min(1)).optional(),
+  stages: z.array(z.string().min(1)).optional(),
   setup: z.string().min(1).optional(),
   expect: z.strictObject({
     failureClass: z.enum([...FAILURE_CLASSES, 'Healthy']),
@@ -80,10 +80,14 @@ export function parseManifests(text: string, source: string): ManifestObject[] {
 function checkObjects(objects: readonly ManifestObject[], namespace: string, source: string): void {
   for (const o of objects) {
     const resource = resourceForKind(o.apiVersion, o.kind);
-    if (!resource) throw new ScenarioError('ScenarioInvalid', `${source}: the simulator does not serve ${o.apiVersion} ${o.kind}`);
+    if (!resource)
+      throw new ScenarioError('ScenarioInvalid', `${source}: the simulator does not serve ${o.apiVersion} ${o.kind}`);
     // Every namespaced object says its namespace, so `kubectl apply -f` puts it where the scenario expects.
     if (resource.namespaced && o.metadata.namespace !== namespace)
-      throw new ScenarioError('ScenarioInvalid', `${source}: ${o.kind}/${o.metadata.name} must be in namespace ${namespace}`);
+      throw new ScenarioError(
+        'ScenarioInvalid',
+        `${source}: ${o.kind}/${o.metadata.name} must be in namespace ${namespace}`,
+      );
   }
 }
 
@@ -96,19 +100,26 @@ function readText(dir: string, file: string): string {
 export function loadScenarioDir(dir: string): Scenario {
   const name = basename(dir);
   const source = join(dir, 'scenario.yaml');
-  const parsed = scenarioFile.safeParse(parse(readText(dir, 'scenario.yaml')));
+  let raw: unknown;
+  try {
+    raw = parse(readText(dir, 'scenario.yaml'));
+  } catch (err) {
+    if (err instanceof ScenarioError) throw err;
+    throw new ScenarioError('ScenarioInvalid', `${source}: ${(err as Error).message}`);
+  }
+  const parsed = scenarioFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ScenarioError('ScenarioInvalid', `${source}: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const meta = parsed.data;
-  const stageFiles = ['manifest.yaml', ...(meta.then ?? [])];
-  const [manifests = '', ...then] = stageFiles.map((f) => readText(dir, f));
+  const stageFiles = ['manifest.yaml', ...(meta.stages ?? [])];
+  const [manifests = '', ...later] = stageFiles.map((f) => readText(dir, f));
   const fixManifests = meta.fix.file !== undefined ? readText(dir, meta.fix.file) : undefined;
   if (fixManifests === undefined && meta.fix.patch === undefined)
     throw new ScenarioError('ScenarioInvalid', `${source}: fix needs a file or a patch`);
 
-  const stages = [manifests, ...then].map((text, i) => {
+  const stages = [manifests, ...later].map((text, i) => {
     const file = join(dir, stageFiles[i] ?? '');
     const objects = parseManifests(text, file);
     checkObjects(objects, meta.namespace, file);
@@ -121,14 +132,28 @@ export function loadScenarioDir(dir: string): Scenario {
   const all = stages.flat();
   if (!all.some((o) => o.kind === 'Namespace' && o.metadata.name === meta.namespace))
     throw new ScenarioError('ScenarioInvalid', `${source}: manifest.yaml must create namespace ${meta.namespace}`);
+  const creates = (ref: { kind: string; name: string }) =>
+    all.some((o) => o.kind === ref.kind && o.metadata.name === ref.name);
   const { workload } = meta.expect;
-  if (!all.some((o) => o.kind === workload.kind && o.metadata.name === workload.name))
-    throw new ScenarioError('ScenarioInvalid', `${source}: expect.workload ${workload.kind}/${workload.name} is not in the manifests`);
+  if (!creates(workload))
+    throw new ScenarioError(
+      'ScenarioInvalid',
+      `${source}: expect.workload ${workload.kind}/${workload.name} is not in the manifests`,
+    );
+  for (const ref of meta.fix.deleteFirst ?? [])
+    if (!creates(ref))
+      throw new ScenarioError(
+        'ScenarioInvalid',
+        `${source}: fix.deleteFirst ${ref.kind}/${ref.name} is not in the manifests`,
+      );
   if (meta.expect.message !== undefined) {
     try {
       new RegExp(meta.expect.message);
     } catch (err) {
-      throw new ScenarioError('ScenarioInvalid', `${source}: expect.message is not a regular expression: ${(err as Error).message}`);
+      throw new ScenarioError(
+        'ScenarioInvalid',
+        `${source}: expect.message is not a regular expression: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -139,7 +164,7 @@ export function loadScenarioDir(dir: string): Scenario {
     description: meta.description.trim(),
     namespace: meta.namespace,
     manifests,
-    ...(then.length > 0 ? { then } : {}),
+    ...(later.length > 0 ? { stages: later } : {}),
     expect: meta.expect,
     fix: {
       description: meta.fix.description.trim(),

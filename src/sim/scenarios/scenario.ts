@@ -64,7 +64,7 @@ export interface Scenario {
    * Further manifests applied in order, each once the previous stage has rolled out: incidents that start with
    * a change to something that worked (a bad image tag pushed over a good rollout).
    */
-  readonly then?: readonly string[];
+  readonly stages?: readonly string[];
   readonly expect: ScenarioExpectation;
   readonly fix: ScenarioFix;
   /** How a failure that is not in a workload's manifest is triggered (a node's kubelet failing). */

@@ -197,8 +197,6 @@ function interPodAffinity(pod: KubeObject, info: NodeInfo, view: ClusterView): F
 export interface FilterOptions {
   /** Extra per-node check run after the resource fit (the volume binding plugin). */
   readonly volumeFilter?: (node: KubeObject) => FilterFailure | undefined;
-  /** DaemonSet-style checks skip resources and pod (anti-)affinity. */
-  readonly placementOnly?: boolean;
 }
 
 /** Runs the filter plugins for one node; undefined when the pod fits. */
@@ -224,7 +222,6 @@ export function filterNode(
   }
   if (!matchesNodeSelectorAndAffinity(pod, node))
     return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NODE_AFFINITY] };
-  if (opts.placementOnly) return undefined;
   const wanted = hostPorts(pod);
   if (wanted.length > 0) {
     const used = new Set(info.pods.flatMap(hostPorts));

@@ -6,10 +6,10 @@
 // which keeps 10,000-pod lists cheap — and any accidental mutation throws instead of corrupting the store.
 
 import { randomUUID } from 'node:crypto';
-import { type KubeObject, type OwnerReference, clone, hasMetadata, isJsonObject } from '../objects.js';
-import { type ResourceInfo, RESOURCES, apiVersionOf, resourceKey } from '../resources.js';
+import { clone, hasMetadata, isJsonObject, type KubeObject, type OwnerReference } from '../objects.js';
+import { apiVersionOf, RESOURCES, type ResourceInfo, resourceKey } from '../resources.js';
 import { type FieldSelector, type LabelSelector, matchFields, matchLabels } from './selectors.js';
-import { StatusError, errors } from './status-error.js';
+import { errors, StatusError } from './status-error.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -71,7 +71,9 @@ export interface WatchOptions {
   readonly resourceVersion?: string;
 }
 export type WatchListener = (e: { type: WatchEventType; object: KubeObject; rv: number }) => void;
-export type WatchStart = { readonly ok: true; readonly cancel: () => void } | { readonly ok: false; readonly message: string };
+export type WatchStart =
+  | { readonly ok: true; readonly cancel: () => void }
+  | { readonly ok: false; readonly message: string };
 
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === 'object' && !Object.isFrozen(v)) {
@@ -180,7 +182,10 @@ export class ObjectStore {
     const meta = obj.metadata;
     if (!r.namespaced) delete meta.namespace;
     if (r.namespaced) {
-      if (!meta.namespace) throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (!meta.namespace)
+        throw errors.badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       const ns = this.get(NAMESPACES, undefined, meta.namespace);
       if (!ns) throw errors.notFound('namespaces', '', meta.namespace);
       if (ns.metadata.deletionTimestamp)
@@ -191,16 +196,32 @@ export class ObjectStore {
         );
     }
     if (!meta.name && meta.generateName) meta.name = this.generateName(r, meta.namespace, meta.generateName);
-    for (const hook of this.admission) obj = hook({ operation: 'CREATE', resource: r, object: obj, dryRun: !!opts.dryRun }, this);
+    // The uid exists before admission, as in kube-apiserver (a Job's generated selector is built from it).
+    meta.uid = randomUUID();
+    for (const hook of this.admission)
+      obj = hook({ operation: 'CREATE', resource: r, object: obj, dryRun: !!opts.dryRun }, this);
     const name = obj.metadata.name;
-    if (!name) throw errors.invalid(r.kind, r.group, '', `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+    if (!name)
+      throw errors.invalid(
+        r.kind,
+        r.group,
+        '',
+        `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        [
+          {
+            reason: 'FieldValueRequired',
+            message: 'Required value: name or generateName is required',
+            field: 'metadata.name',
+          },
+        ],
+      );
     const bucket = this.bucket(r);
     const key = objKey(obj.metadata.namespace, name);
     if (bucket.has(key)) throw errors.alreadyExists(r.plural, r.group, name);
     const m = obj.metadata;
-    m.uid = randomUUID();
+    m.uid = meta.uid;
     m.creationTimestamp = isoSeconds(this.now());
-    if (r.hasSpec || 'spec' in obj) m.generation = 1;
+    if (r.hasSpec) m.generation = 1;
     delete m.deletionTimestamp;
     delete m.resourceVersion;
     if (opts.dryRun) return { ...obj, metadata: { ...m, resourceVersion: String(this.rv) } };
@@ -219,9 +240,19 @@ export class ObjectStore {
     if (!old) throw errors.notFound(r.plural, r.group, name);
     const rv = input.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion)
-      throw errors.conflict(r.plural, r.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw errors.conflict(
+        r.plural,
+        r.group,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     if (input.metadata.uid && input.metadata.uid !== old.metadata.uid)
-      throw errors.conflict(r.plural, r.group, name, `Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw errors.conflict(
+        r.plural,
+        r.group,
+        name,
+        `Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     let obj = clone(input) as KubeObject;
     obj.apiVersion = old.apiVersion;
     obj.kind = old.kind;
@@ -247,7 +278,17 @@ export class ObjectStore {
     else delete m.deletionTimestamp;
     if (!r.namespaced) delete m.namespace;
     for (const hook of this.admission)
-      obj = hook({ operation: 'UPDATE', resource: r, object: obj, old, dryRun: !!opts.dryRun, ...(opts.subresource ? { subresource: opts.subresource } : {}) }, this);
+      obj = hook(
+        {
+          operation: 'UPDATE',
+          resource: r,
+          object: obj,
+          old,
+          dryRun: !!opts.dryRun,
+          ...(opts.subresource ? { subresource: opts.subresource } : {}),
+        },
+        this,
+      );
     if (old.metadata.generation !== undefined || r.hasSpec) {
       const specChanged = opts.subresource === undefined && specOf(old) !== specOf(obj);
       obj.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
@@ -259,7 +300,7 @@ export class ObjectStore {
     obj.metadata.resourceVersion = String(++this.rv);
     deepFreeze(obj);
     // An object with deletionTimestamp whose last finalizer was removed is deleted now.
-    if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length)) {
+    if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length) {
       this.bucket(r).delete(objKey(ns, name));
       this.emit({ type: 'DELETED', resource: r, object: obj, previous: old, rv: this.rv });
       this.collectDependents(obj, 'Background');
@@ -294,21 +335,38 @@ export class ObjectStore {
     if (!old) throw errors.notFound(r.plural, r.group, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid)
-      throw errors.conflict(r.plural, r.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw errors.conflict(
+        r.plural,
+        r.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
-      throw errors.conflict(r.plural, r.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
-    for (const hook of this.admission) hook({ operation: 'DELETE', resource: r, object: old, old, dryRun: !!opts.dryRun }, this);
+      throw errors.conflict(
+        r.plural,
+        r.group,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
+    for (const hook of this.admission)
+      hook({ operation: 'DELETE', resource: r, object: old, old, dryRun: !!opts.dryRun }, this);
     if (opts.dryRun) return old;
     const policy = opts.propagationPolicy ?? defaultPropagation(r);
     if (r.plural === 'namespaces' && r.group === '') return this.terminateNamespace(old);
     if (old.metadata.finalizers?.length) {
       // Finalizers hold the object: mark it for deletion and let their owners remove them.
       if (old.metadata.deletionTimestamp) return old;
-      return this.update(r, { ...clone(old), metadata: { ...clone(old.metadata), deletionTimestamp: isoSeconds(this.now()) } });
+      return this.update(r, {
+        ...clone(old),
+        metadata: { ...clone(old.metadata), deletionTimestamp: isoSeconds(this.now()) },
+      });
     }
     if (policy === 'Foreground') this.collectDependents(old, 'Foreground');
     this.bucket(r).delete(objKey(ns, name));
-    const gone = deepFreeze({ ...clone(old), metadata: { ...clone(old.metadata), resourceVersion: String(++this.rv) } }) as KubeObject;
+    const gone = deepFreeze({
+      ...clone(old),
+      metadata: { ...clone(old.metadata), resourceVersion: String(++this.rv) },
+    }) as KubeObject;
     this.emit({ type: 'DELETED', resource: r, object: gone, previous: old, rv: this.rv });
     if (policy === 'Background') queueMicrotask(() => this.collectDependents(old, 'Background'));
     if (policy === 'Orphan') this.orphanDependents(old);
@@ -352,7 +410,8 @@ export class ObjectStore {
         try {
           const held = o.metadata.finalizers?.length;
           if (held) this.update(r, { ...clone(o), metadata: { ...clone(o.metadata), finalizers: [] } });
-          if (this.get(r, name, o.metadata.name!)) this.delete(r, name, o.metadata.name!, { propagationPolicy: 'Background' });
+          if (this.get(r, name, o.metadata.name!))
+            this.delete(r, name, o.metadata.name!, { propagationPolicy: 'Background' });
         } catch (err) {
           if (!(err instanceof StatusError && err.code === 404)) throw err;
         }
@@ -361,7 +420,10 @@ export class ObjectStore {
     const ns = this.get(NAMESPACES, undefined, name);
     if (!ns) return;
     this.bucket(NAMESPACES).delete(name);
-    const gone = deepFreeze({ ...clone(ns), metadata: { ...clone(ns.metadata), resourceVersion: String(++this.rv) } }) as KubeObject;
+    const gone = deepFreeze({
+      ...clone(ns),
+      metadata: { ...clone(ns.metadata), resourceVersion: String(++this.rv) },
+    }) as KubeObject;
     this.emit({ type: 'DELETED', resource: NAMESPACES, object: gone, previous: ns, rv: this.rv });
   }
 
@@ -472,7 +534,8 @@ export class ObjectStore {
     } else {
       const from = Number(rvText);
       if (!Number.isInteger(from) || from < 0) return { ok: false, message: `invalid resourceVersion: ${rvText}` };
-      if (from < this.oldestRv() - 1) return { ok: false, message: `too old resource version: ${from} (${this.oldestRv() - 1})` };
+      if (from < this.oldestRv() - 1)
+        return { ok: false, message: `too old resource version: ${from} (${this.oldestRv() - 1})` };
       for (let i = 0; i < this.history.length; i++) {
         const e = this.history[(this.historyStart + i) % this.history.length]!;
         if (e.rv > from) deliver(e);

@@ -9,9 +9,12 @@ export type LabelRequirement =
   | { readonly key: string; readonly op: 'gt' | 'lt'; readonly value: number };
 
 export type LabelSelector = readonly LabelRequirement[];
-export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+export type ParseResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly message: string };
 
-const KEY_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY_RE =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Splits on commas that are not inside parentheses (`env in (a,b),tier=web`). */
@@ -56,7 +59,7 @@ export function parseLabelSelector(input: string | undefined): ParseResult<Label
       const values = m[3]!
         .split(',')
         .map((v) => v.trim())
-        .filter((v, i, a) => v !== '' || a.length === 1);
+        .filter((v, _i, a) => v !== '' || a.length === 1);
       const err = badKey(key) ?? values.map(badValue).find((e) => e);
       if (err) return { ok: false, message: err };
       reqs.push({ key, op: m[2] === 'in' ? 'in' : 'notin', values });
@@ -76,7 +79,11 @@ export function parseLabelSelector(input: string | undefined): ParseResult<Label
       if (err) return { ok: false, message: err };
       if (op === '<' || op === '>') {
         const n = Number(value);
-        if (!/^-?\d+$/.test(value)) return { ok: false, message: `unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer` };
+        if (!/^-?\d+$/.test(value))
+          return {
+            ok: false,
+            message: `unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`,
+          };
         reqs.push({ key, op: op === '>' ? 'gt' : 'lt', value: n });
       } else {
         const verr = badValue(value);
@@ -85,7 +92,10 @@ export function parseLabelSelector(input: string | undefined): ParseResult<Label
       }
       continue;
     }
-    return { ok: false, message: `unable to parse requirement: found '${part}', expected: in, notin, =, ==, !=, gt, lt` };
+    return {
+      ok: false,
+      message: `unable to parse requirement: found '${part}', expected: in, notin, =, ==, !=, gt, lt`,
+    };
   }
   return { ok: true, value: reqs };
 }
@@ -127,7 +137,11 @@ export interface LabelSelectorSpec {
 
 export function selectorFromSpec(spec: LabelSelectorSpec | undefined): LabelSelector {
   if (!spec) return [];
-  const reqs: LabelRequirement[] = Object.entries(spec.matchLabels ?? {}).map(([key, v]) => ({ key, op: 'in', values: [v] }));
+  const reqs: LabelRequirement[] = Object.entries(spec.matchLabels ?? {}).map(([key, v]) => ({
+    key,
+    op: 'in',
+    values: [v],
+  }));
   for (const e of spec.matchExpressions ?? []) {
     const op = e.operator;
     if (op === 'In') reqs.push({ key: e.key, op: 'in', values: e.values ?? [] });
@@ -141,7 +155,7 @@ export function selectorFromSpec(spec: LabelSelectorSpec | undefined): LabelSele
 /** Renders a selector back to the `a=b,c in (d)` form used in messages and `kubectl describe`. */
 export function formatLabelSelector(selector: LabelSelector): string {
   return selector
-    .map((r) => {
+    .map((r): string => {
       switch (r.op) {
         case 'exists':
           return r.key;
@@ -153,7 +167,7 @@ export function formatLabelSelector(selector: LabelSelector): string {
           return r.values.length === 1 ? `${r.key}!=${r.values[0]}` : `${r.key} notin (${r.values.join(',')})`;
         case 'gt':
           return `${r.key}>${r.value}`;
-        case 'lt':
+        default:
           return `${r.key}<${r.value}`;
       }
     })

@@ -86,11 +86,16 @@ export const errors = {
       kind: plural,
     }),
   conflict: (plural: string, group: string, name: string, why: string) =>
-    new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(plural, group)} "${name}": ${why}`, {
-      name,
-      ...(group ? { group } : {}),
-      kind: plural,
-    }),
+    new StatusError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(plural, group)} "${name}": ${why}`,
+      {
+        name,
+        ...(group ? { group } : {}),
+        kind: plural,
+      },
+    ),
   badRequest: (message: string) => new StatusError(400, 'BadRequest', message),
   invalid: (kind: string, group: string, name: string, message: string, causes: readonly StatusCause[]) =>
     new StatusError(422, 'Invalid', message, { name, ...(group ? { group } : {}), kind, causes }),

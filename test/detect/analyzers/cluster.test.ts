@@ -21,7 +21,7 @@ import {
   runningStatus,
   service,
   uid,
-} from '../fixtures.js';
+} from '../fixtures/index.js';
 
 function node(name: string, conditions: Record<string, [string, string?, string?, string?]>) {
   const types = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'];

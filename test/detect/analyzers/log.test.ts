@@ -16,7 +16,7 @@ import {
   SEC,
   terminated,
   waitingStatus,
-} from '../fixtures.js';
+} from '../fixtures/index.js';
 
 const MYSQL_LOG = `2025-06-01 11:59:50+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 8.4.0-1.el9 started.
 2025-06-01 11:59:50+00:00 [Note] [Entrypoint]: Switching to dedicated user 'mysql'

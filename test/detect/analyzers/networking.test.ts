@@ -15,7 +15,7 @@ import {
   SEC,
   service,
   uid,
-} from '../fixtures.js';
+} from '../fixtures/index.js';
 
 const svcOnly = (objs: unknown[]) => findings(objs, { analyzers: [serviceAnalyzer] });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pvcAnalyzer } from '../../../src/detect/analyzers/pvc.js';
 import { storageAnalyzer } from '../../../src/detect/analyzers/storage.js';
-import { ago, DAY, event, findings, MIN, only, pod, SEC, uid } from '../fixtures.js';
+import { ago, DAY, event, findings, MIN, only, pod, SEC, uid } from '../fixtures/index.js';
 
 function pvc(
   name: string,

@@ -25,7 +25,7 @@ import {
   service,
   statefulSet,
   terminatedStatus,
-} from '../fixtures.js';
+} from '../fixtures/index.js';
 
 const QUOTA_MESSAGE =
   'Error creating: pods "web-7d9c5b8f6d-q8zrt" is forbidden: exceeded quota: compute, requested: limits.memory=512Mi, used: limits.memory=1792Mi, limited: limits.memory=2Gi';

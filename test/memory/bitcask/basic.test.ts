@@ -26,10 +26,12 @@ describe('get / put / delete / has', () => {
     await db.put('a/string', 'héllo wörld');
     await db.put('a/buffer', Buffer.from([0, 1, 2, 255]));
     await db.put('a/empty', '');
+    await db.put('a/uint8array', new Uint8Array(300).fill(9) as Buffer);
     await db.put('空间/任务/1', '内存溢出');
     assert.equal(db.get('a/string')?.toString(), 'héllo wörld');
     assert.deepEqual([...db.get('a/buffer')!], [0, 1, 2, 255]);
     assert.equal(db.get('a/empty')?.length, 0);
+    assert.deepEqual(db.get('a/uint8array'), Buffer.alloc(300, 9));
     assert.equal(db.get('空间/任务/1')?.toString(), '内存溢出');
     assert.equal(db.get('missing'), undefined);
     assert.equal(db.has('a/empty'), true);
@@ -93,32 +95,107 @@ describe('group commit', () => {
   test('all writes issued in one event-loop turn share one fdatasync and resolve together', async () => {
     const db = await openBitcask({ dir: tempDir(), sync: 'group' });
     await db.put('warm-up', 'creates the active file');
-    const real = fs.fdatasync;
     let calls = 0;
-    fs.fdatasync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
-      calls++;
-      real(fd, cb);
-    }) as typeof fs.fdatasync;
-    syncBuiltinESMExports();
-    try {
-      const order: number[] = [];
-      const writes = Array.from({ length: 100 }, (_, i) => db.put(`k/${i}`, 'v').then(() => order.push(i)));
-      await Promise.all(writes);
-      assert.equal(calls, 1, 'one fdatasync for the whole turn');
-      assert.equal(order.length, 100);
-      // 64 writers each awaiting its previous write: far fewer syncs than writes.
-      calls = 0;
-      await Promise.all(
-        Array.from({ length: 64 }, async (_, w) => {
-          for (let i = 0; i < 10; i++) await db.put(`w/${w}/${i}`, 'v');
-        }),
-      );
-      assert.ok(calls <= 20, `640 writes took ${calls} fdatasyncs`);
-    } finally {
-      fs.fdatasync = real;
-      syncBuiltinESMExports();
-    }
+    await withFsPatched(
+      'fdatasync',
+      (real) =>
+        ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+          calls++;
+          real(fd, cb);
+        }) as typeof fs.fdatasync,
+      async () => {
+        const order: number[] = [];
+        const writes = Array.from({ length: 100 }, (_, i) => db.put(`k/${i}`, 'v').then(() => order.push(i)));
+        await Promise.all(writes);
+        assert.equal(calls, 1, 'one fdatasync for the whole turn');
+        assert.equal(order.length, 100);
+        // 64 writers each awaiting its previous write: far fewer syncs than writes.
+        calls = 0;
+        await Promise.all(
+          Array.from({ length: 64 }, async (_, w) => {
+            for (let i = 0; i < 10; i++) await db.put(`w/${w}/${i}`, 'v');
+          }),
+        );
+        assert.ok(calls <= 20, `640 writes took ${calls} fdatasyncs`);
+      },
+    );
     await db.close();
+  });
+});
+
+/** Runs fn with fs[name] replaced (named ESM imports of node:fs see the swap via syncBuiltinESMExports). */
+async function withFsPatched<K extends 'fdatasync' | 'writeSync'>(
+  name: K,
+  replacement: (real: (typeof fs)[K]) => (typeof fs)[K],
+  fn: () => Promise<void>,
+): Promise<void> {
+  const real = fs[name];
+  fs[name] = replacement(real);
+  syncBuiltinESMExports();
+  try {
+    await fn();
+  } finally {
+    fs[name] = real;
+    syncBuiltinESMExports();
+  }
+}
+
+describe('sync policies', () => {
+  test("'none' resolves without fdatasync, 'interval' syncs on its timer, sync() forces one", async () => {
+    let calls = 0;
+    await withFsPatched(
+      'fdatasync',
+      (real) =>
+        ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+          calls++;
+          real(fd, cb);
+        }) as typeof fs.fdatasync,
+      async () => {
+        const none = await openBitcask({ dir: tempDir(), sync: 'none' });
+        await none.put('k', 'v');
+        assert.equal(calls, 0);
+        await none.sync();
+        assert.equal(calls, 1);
+        await none.close();
+
+        calls = 0;
+        const interval = await openBitcask({ dir: tempDir(), sync: { intervalMs: 20 } });
+        await interval.put('k', 'v');
+        assert.equal(calls, 0, 'the put resolved before any fdatasync');
+        // The bound only stops a hang; it is not a timing requirement.
+        for (let i = 0; i < 500 && calls === 0; i++) await new Promise((r) => setTimeout(r, 10));
+        assert.ok(calls >= 1, 'the interval timer synced the write');
+        await interval.close();
+      },
+    );
+  });
+
+  test('after a failed write the handle is poisoned: writes reject with IO, reads and reopen still work', async () => {
+    const dir = tempDir();
+    const db = await openBitcask({ dir, sync: 'group' });
+    await db.put('before', 'durable');
+    let failing = true;
+    await withFsPatched(
+      'writeSync',
+      (real) =>
+        ((...args: Parameters<typeof fs.writeSync>) => {
+          if (failing) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+          return (real as (...a: Parameters<typeof fs.writeSync>) => number)(...args);
+        }) as typeof fs.writeSync,
+      async () => {
+        await rejectsWith(db.put('lost', 'x'), 'IO');
+        failing = false;
+        const err = await rejectsWith(db.put('after', 'y'), 'IO');
+        assert.match(err.message, /EIO/);
+        await rejectsWith(db.merge(), 'IO');
+      },
+    );
+    assert.equal(db.get('before')?.toString(), 'durable');
+    await db.close();
+    const again = await openBitcask({ dir, sync: 'group' });
+    assert.deepEqual(again.keys(), ['before']);
+    await again.put('after', 'works again');
+    await again.close();
   });
 });
 

@@ -142,9 +142,28 @@ describe('bit flip in the middle of a file', () => {
     assert.match(err.message, /k\/007/);
     assert.equal(db.get(key(8))?.toString(), val(8));
     assert.throws(() => [...db.scan()], { code: 'CORRUPT', key: key(7) });
-    truncateSync(file, recordOffsets(readFileSync(file))[19]! + 10);
-    assert.throws(() => db.get(key(19)), { code: 'CORRUPT', key: key(19) });
     await db.close();
+    const again = await openBitcask({ dir, sync: 'none', autoMerge: false });
+    truncateSync(file, recordOffsets(readFileSync(file))[19]! + 10);
+    assert.throws(() => again.get(key(19)), { code: 'CORRUPT', key: key(19), message: /cut short/ });
+    assert.equal(again.get(key(3))?.toString(), val(3));
+    await again.close();
+  });
+
+  test('the read cache serves blocks it already holds; with readCacheBytes 0 every get reads the disk', async () => {
+    for (const readCacheBytes of [0, undefined]) {
+      const { dir } = await store(20);
+      const db = await openBitcask({ dir, sync: 'none', autoMerge: false, readCacheBytes });
+      assert.equal(db.get(key(8))?.toString(), val(8));
+      editFile(lastDataFile(dir), (b) => {
+        flipBit(b, recordOffsets(b)[8]! + 40, 1);
+        return b;
+      });
+      if (readCacheBytes === 0) assert.throws(() => db.get(key(8)), { code: 'CORRUPT', key: key(8) });
+      else assert.equal(db.get(key(8))?.toString(), val(8), 'served from the cached block read before the damage');
+      assert.equal(db.verify().corrupt[0]?.key, key(8), 'verify reads the disk either way');
+      await db.close();
+    }
   });
 });
 

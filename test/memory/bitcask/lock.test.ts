@@ -91,14 +91,21 @@ describe('writer lock', () => {
 
   test('a merge keeps the lock', async () => {
     const dir = tempDir();
-    const db = await openBitcask({ dir, sync: 'none', maxFileSize: 4096 });
-    for (let i = 0; i < 2000; i++) db.put(`k/${i % 500}`, `v${i}`);
+    const db = await openBitcask({ dir, sync: 'none', maxFileSize: 64 * 1024 });
+    for (let i = 0; i < 40_000; i++) db.put(`k/${i % 10_000}`, `v${i}`.padEnd(60, '.'));
     await db.sync();
-    const merging = db.merge();
-    const during = await openInChild(dir);
+    let done = false;
+    const merging = db.merge().finally(() => {
+      done = true;
+    });
+    let checks = 0;
+    while (!done) {
+      assert.equal(readFileSync(join(dir, 'LOCK'), 'utf8').trim(), String(process.pid));
+      checks++;
+      await new Promise((r) => setImmediate(r));
+    }
     await merging;
-    assert.equal(during.code, 'LOCKED');
-    assert.equal(readFileSync(join(dir, 'LOCK'), 'utf8').trim(), String(process.pid));
+    assert.ok(checks > 1, 'the lock was checked while the merge ran');
     assert.equal((await openInChild(dir)).code, 'LOCKED');
     await db.close();
   });

@@ -42,7 +42,14 @@ async function run(seed: number, steps: number): Promise<void> {
   const clock = () => model.now;
   const dir = tempDir();
   const open = () =>
-    openBitcask({ dir, sync: pick(['none', 'group'] as const), autoMerge: false, maxFileSize: 256 + int(4096), clock });
+    openBitcask({
+      dir,
+      sync: pick(['none', 'group'] as const),
+      autoMerge: false,
+      maxFileSize: rand() < 0.3 ? 100_000 : 256 + int(4096),
+      readCacheBytes: pick([0, 40_000, undefined]),
+      clock,
+    });
   const randomKey = () => `${pick(PREFIXES)}${int(40)}`;
   const randomValue = () => {
     const r = rand();

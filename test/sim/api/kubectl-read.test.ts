@@ -54,7 +54,9 @@ describe('kubectl reads against the simulator', () => {
       PODS,
       'default',
       'crashy',
-      (p: KubeObject) => void (p.spec = { ...(p.spec as object), nodeName: 'sim-node-2' }),
+      (p: KubeObject) => {
+        p.spec = { ...(p.spec as object), nodeName: 'sim-node-2' };
+      },
       {
         subresource: 'binding',
       },

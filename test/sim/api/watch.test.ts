@@ -33,9 +33,17 @@ describe('watches', () => {
     } as KubeObject);
     const waiting = f.kubectl.run(['wait', '--for=jsonpath={.status.phase}=Running', 'pod/waiter', '--timeout=20s']);
     await new Promise((r) => setTimeout(r, 300));
-    f.sim.store.modify(PODS, 'default', 'waiter', (p) => void (p.status = { phase: 'Running' }), {
-      subresource: 'status',
-    });
+    f.sim.store.modify(
+      PODS,
+      'default',
+      'waiter',
+      (p) => {
+        p.status = { phase: 'Running' };
+      },
+      {
+        subresource: 'status',
+      },
+    );
     const r = await waiting;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /pod\/waiter condition met/);
@@ -63,9 +71,17 @@ describe('watches', () => {
     f.sim.dropWatches();
     f.sim.store.compactHistory();
     for (let i = 0; i < 60; i++) f.sim.store.create(CONFIGMAPS, cm(`filler-${i}`));
-    f.sim.store.modify(PODS, 'default', 'expiring', (p) => void (p.status = { phase: 'Running' }), {
-      subresource: 'status',
-    });
+    f.sim.store.modify(
+      PODS,
+      'default',
+      'expiring',
+      (p) => {
+        p.status = { phase: 'Running' };
+      },
+      {
+        subresource: 'status',
+      },
+    );
     const r = await waiting;
     assert.equal(r.code, 0, r.stderr);
   });

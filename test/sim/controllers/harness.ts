@@ -3,15 +3,24 @@
 // admission, and a small stand-in kubelet/scheduler whose pod outcomes each test chooses. No HTTP.
 
 import { defaultObject, invalidMessage, validateObject } from '../../../src/sim/admission/index.js';
-import { type SimClock, createClock } from '../../../src/sim/clock.js';
-import { type Controller, type ControllerContext, type RunningControllers, runControllers } from '../../../src/sim/controllers/controller.js';
+import { createClock, type SimClock } from '../../../src/sim/clock.js';
+import {
+  type Controller,
+  type ControllerContext,
+  type RunningControllers,
+  runControllers,
+} from '../../../src/sim/controllers/controller.js';
 import { createEventRecorder } from '../../../src/sim/controllers/event-recorder.js';
-import { type PodMetricsSource, installPolicyAdmission, workloadControllers } from '../../../src/sim/controllers/index.js';
+import {
+  installPolicyAdmission,
+  type PodMetricsSource,
+  workloadControllers,
+} from '../../../src/sim/controllers/index.js';
 import { K } from '../../../src/sim/controllers/kinds.js';
 import type { KubeObject } from '../../../src/sim/objects.js';
 import type { ResourceInfo } from '../../../src/sim/resources.js';
 import { LogStore } from '../../../src/sim/store/log-store.js';
-import { ObjectStore, isoSeconds } from '../../../src/sim/store/object-store.js';
+import { isoSeconds, ObjectStore } from '../../../src/sim/store/object-store.js';
 import { errors } from '../../../src/sim/store/status-error.js';
 
 /** What the stand-in kubelet does with a pod once it is bound. */
@@ -31,6 +40,8 @@ export interface ClusterOptions {
   /** Leave pods unscheduled and without status (tests that only look at what controllers create). */
   readonly kubelet?: boolean;
   readonly metrics?: PodMetricsSource;
+  /** Skip the built-in defaulting/validation, to store what a real API server would refuse. */
+  readonly validation?: boolean;
 }
 
 export interface Cluster {
@@ -49,12 +60,19 @@ export interface Cluster {
 
 function builtInAdmission(store: ObjectStore): void {
   store.addAdmission((req) => {
-    if (req.operation === 'DELETE' || req.subresource === 'status') return req.object;
+    // Status and binding writes come from controllers; users' spec validation does not apply to them.
+    if (req.operation === 'DELETE' || req.subresource) return req.object;
     const obj = defaultObject(req.resource, req.object);
     const causes = validateObject(req.resource, obj, req.old);
     if (causes.length > 0) {
       const name = obj.metadata.name ?? obj.metadata.generateName ?? '';
-      throw errors.invalid(req.resource.kind, req.resource.group, name, invalidMessage(req.resource.kind, name, causes), causes);
+      throw errors.invalid(
+        req.resource.kind,
+        req.resource.group,
+        name,
+        invalidMessage(req.resource.kind, name, causes),
+        causes,
+      );
     }
     return obj;
   });
@@ -62,17 +80,31 @@ function builtInAdmission(store: ObjectStore): void {
 
 function seed(store: ObjectStore, nodes: number): void {
   for (const name of ['default', 'kube-system', 'team'])
-    store.create(K.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } } as KubeObject);
+    store.create(K.namespaces, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+      status: { phase: 'Active' },
+    } as KubeObject);
   for (let i = 1; i <= nodes; i++) {
     const name = `sim-node-${i}`;
     store.create(K.nodes, {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'topology.kubernetes.io/zone': `sim-zone-${i}` } },
+      metadata: {
+        name,
+        labels: {
+          'kubernetes.io/hostname': name,
+          'kubernetes.io/os': 'linux',
+          'topology.kubernetes.io/zone': `sim-zone-${i}`,
+        },
+      },
       spec: { podCIDR: `10.244.${i}.0/24` },
       status: {
         allocatable: { cpu: '4', memory: '16Gi', pods: '110' },
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        ],
         addresses: [{ type: 'InternalIP', address: `172.18.0.${i + 1}` }],
       },
     } as KubeObject);
@@ -80,8 +112,17 @@ function seed(store: ObjectStore, nodes: number): void {
 }
 
 function pinnedNode(pod: KubeObject): string | undefined {
-  const terms = (pod.spec as { affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { values?: string[] }[] }[] } } } })
-    ?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const terms = (
+    pod.spec as {
+      affinity?: {
+        nodeAffinity?: {
+          requiredDuringSchedulingIgnoredDuringExecution?: {
+            nodeSelectorTerms?: { matchFields?: { values?: string[] }[] }[];
+          };
+        };
+      };
+    }
+  )?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   return terms?.[0]?.matchFields?.[0]?.values?.[0];
 }
 
@@ -91,7 +132,8 @@ function standInKubelet(ctx: ControllerContext, outcome: (pod: KubeObject) => Ou
   let nextIp = 2;
   return {
     name: 'stand-in-kubelet',
-    keysFor: (e) => (e.resource === K.pods && e.type !== 'DELETED' ? [`${e.object.metadata.namespace}/${e.object.metadata.name}`] : []),
+    keysFor: (e) =>
+      e.resource === K.pods && e.type !== 'DELETED' ? [`${e.object.metadata.namespace}/${e.object.metadata.name}`] : [],
     reconcile(key) {
       const [ns, name] = key.split('/') as [string, string];
       const pod = ctx.store.get(K.pods, ns, name);
@@ -101,16 +143,31 @@ function standInKubelet(ctx: ControllerContext, outcome: (pod: KubeObject) => Ou
         const nodes = ctx.store.all(K.nodes);
         const node = pinnedNode(pod) ?? nodes[nextNode++ % nodes.length]?.metadata.name;
         if (!node) return;
-        ctx.store.update(K.pods, { ...pod, spec: { ...spec, nodeName: node } } as KubeObject, { subresource: 'binding' });
+        ctx.store.update(K.pods, { ...pod, spec: { ...spec, nodeName: node } } as KubeObject, {
+          subresource: 'binding',
+        });
         return;
       }
       const plan = outcome(pod);
       const now = ctx.clock.now();
       const t = isoSeconds(now);
-      const status = (pod.status ?? {}) as { phase?: string; startTime?: string; containerStatuses?: { restartCount?: number }[] };
+      const status = (pod.status ?? {}) as {
+        phase?: string;
+        startTime?: string;
+        containerStatuses?: { restartCount?: number }[];
+      };
       const age = now.getTime() - Date.parse(pod.metadata.creationTimestamp ?? '');
       const containers = spec.containers ?? [];
-      const write = (s: Record<string, unknown>) => ctx.store.modify(K.pods, ns, name, (p) => void (p.status = s), { subresource: 'status' });
+      const write = (s: Record<string, unknown>) =>
+        ctx.store.modify(
+          K.pods,
+          ns,
+          name,
+          (p) => {
+            p.status = s;
+          },
+          { subresource: 'status' },
+        );
       const base = (ready: boolean, restarts = 0) => ({
         phase: 'Running',
         conditions: [
@@ -122,10 +179,16 @@ function standInKubelet(ctx: ControllerContext, outcome: (pod: KubeObject) => Ou
         hostIP: '172.18.0.2',
         podIP: (pod.status as { podIP?: string } | undefined)?.podIP ?? `10.244.0.${nextIp++}`,
         startTime: status.startTime ?? t,
-        containerStatuses: containers.map((c) => ({ name: c.name, ready, restartCount: restarts, state: { running: { startedAt: t } } })),
+        containerStatuses: containers.map((c) => ({
+          name: c.name,
+          ready,
+          restartCount: restarts,
+          state: { running: { startedAt: t } },
+        })),
       });
       if (plan.kind === 'pending') {
-        if (!status.phase) write({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: t }] });
+        if (!status.phase)
+          write({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: t }] });
         return;
       }
       if (status.phase === 'Succeeded' || status.phase === 'Failed') return;
@@ -165,7 +228,7 @@ function standInKubelet(ctx: ControllerContext, outcome: (pod: KubeObject) => Ou
 export function startCluster(options: ClusterOptions = {}): Cluster {
   const clock = createClock(options.speed ?? 200);
   const store = new ObjectStore({ now: () => clock.now() });
-  builtInAdmission(store);
+  if (options.validation !== false) builtInAdmission(store);
   installPolicyAdmission(store);
   seed(store, options.nodes ?? 3);
   const ctx: ControllerContext = { store, clock, logs: new LogStore(), events: createEventRecorder(store, clock) };
@@ -185,15 +248,29 @@ export function startCluster(options: ClusterOptions = {}): Cluster {
         await new Promise((r) => setTimeout(r, 5));
       }
     },
-    sleep: (simMs) => new Promise<void>((resolve) => clock.setTimeout(resolve, simMs)).then(() => new Promise((r) => setImmediate(r))),
+    async sleep(simMs) {
+      // Simulated timers are unref'd; a wall-clock timer keeps the process up while we wait.
+      const keepAlive = setInterval(() => {}, 1_000);
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, simMs));
+      await new Promise((r) => setImmediate(r));
+      clearInterval(keepAlive);
+    },
     events: (objectName) =>
-      store.all(K.events).filter((e) => !objectName || (e.involvedObject as { name?: string } | undefined)?.name === objectName),
+      store
+        .all(K.events)
+        .filter((e) => !objectName || (e.involvedObject as { name?: string } | undefined)?.name === objectName),
     stop: () => running.stop(),
   };
 }
 
 /** A Deployment manifest with one container; `extra` is merged into spec. */
-export function deployment(name: string, replicas: number, image = 'nginx:1.27', extra: Record<string, unknown> = {}, namespace = 'default'): KubeObject {
+export function deployment(
+  name: string,
+  replicas: number,
+  image = 'nginx:1.27',
+  extra: Record<string, unknown> = {},
+  namespace = 'default',
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

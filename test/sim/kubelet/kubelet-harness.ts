@@ -90,7 +90,7 @@ export function startCluster(opts: {
   const clock = createClock(opts.speed ?? 100);
   const store = new ObjectStore({ now: () => clock.now() });
   const logs = new LogStore();
-  for (const name of ['default', 'kube-system'])
+  for (const name of ['default', 'kube-system', 'kube-node-lease'])
     store.create(byPlural('namespaces'), {
       apiVersion: 'v1',
       kind: 'Namespace',

@@ -113,7 +113,14 @@ describe('kubectl against the simulated kubelet', () => {
       15_000,
       'typo back-off',
     );
-    const crash = await kubectl.run(['get', 'pod', 'crasher']);
-    assert.match(crash.stdout, /crasher\s+0\/1\s+(CrashLoopBackOff|Error)\s+[2-9]/);
+    // Between restarts the pod sits in CrashLoopBackOff (it runs for a fraction of a simulated second).
+    await eventually(
+      async () =>
+        /crasher\s+0\/1\s+CrashLoopBackOff\s+([2-9]|\d\d)\b/.test(
+          (await kubectl.run(['get', 'pod', 'crasher'])).stdout,
+        ),
+      15_000,
+      'crasher back-off',
+    );
   });
 });

@@ -91,6 +91,12 @@ describe('metrics.k8s.io', () => {
       pods.stdout,
     );
 
+    const one = await kubectl.run(['top', 'pod', 'hog', '--containers']);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /^hog\s+app\s+900m\s+64Mi\s*$/m);
+    const missing = await kubectl.run(['top', 'pod', 'nope']);
+    assert.match(missing.stderr, /podmetrics.metrics.k8s.io "default\/nope" not found/);
+
     const nodes = await kubectl.run(['top', 'nodes']);
     assert.equal(nodes.code, 0, nodes.stderr);
     const hogNode = nodeName(cluster.pod('hog')) ?? '';

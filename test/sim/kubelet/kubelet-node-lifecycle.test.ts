@@ -3,7 +3,17 @@ import { afterEach, describe, it } from 'node:test';
 import { setNodeCondition } from '../../../src/sim/kubelet/node-conditions.js';
 import type { KubeObject } from '../../../src/sim/objects.js';
 import { fakeRuntime } from './kubelet-fake-runtime.js';
-import { type Cluster, condition, NODES, nodeName, PODS, phase, podManifest, startCluster } from './kubelet-harness.js';
+import {
+  byPlural,
+  type Cluster,
+  condition,
+  NODES,
+  nodeName,
+  PODS,
+  phase,
+  podManifest,
+  startCluster,
+} from './kubelet-harness.js';
 
 let cluster: Cluster;
 afterEach(() => cluster?.stop());
@@ -78,7 +88,7 @@ describe('node lifecycle', () => {
 
     await cluster.waitFor('victim evicted', () => !cluster.pod('victim'), 5_000);
     const evictedAfter = (cluster.clock.now().getTime() - brokeAt) / 1000;
-    assert.ok(evictedAfter >= 299 && evictedAfter < 330, `evicted after ${evictedAfter}s`);
+    assert.ok(evictedAfter >= 300 && evictedAfter < 400, `evicted after ${evictedAfter}s`);
     const eviction = cluster.events('victim').find((e) => e.reason === 'TaintManagerEviction');
     assert.deepEqual(eviction && [eviction.message, eviction.source], [
       'Marking for deletion Pod default/victim',
@@ -137,6 +147,28 @@ describe('node lifecycle', () => {
     await cluster.waitFor('cordon taint', () =>
       taints(cluster, 'a').includes('node.kubernetes.io/unschedulable:NoSchedule'),
     );
+  });
+
+  it('gives a Node created without status a healthy kubelet, with a renewed Lease', async () => {
+    cluster = startCluster({
+      runtime: fakeRuntime,
+      speed: 200,
+      nodes: [{ name: 'a', taints: [{ key: 'busy', effect: 'NoSchedule' }] }],
+    });
+    cluster.create('nodes', {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'joined', labels: { 'kubernetes.io/hostname': 'joined' } },
+    });
+    await cluster.waitFor('joined ready', () => nodeReady(cluster, 'joined')?.status === 'True');
+    cluster.create('pods', podManifest('on-joined', { image: 'app:1.0' }));
+    assert.equal(await cluster.waitFor('scheduled', () => nodeName(cluster.pod('on-joined'))), 'joined');
+    await cluster.waitFor('running', () => phase(cluster.pod('on-joined')) === 'Running');
+    const lease = () => cluster.store.get(byPlural('leases', 'coordination.k8s.io'), 'kube-node-lease', 'joined');
+    const renewTime = () => (lease()?.spec as { renewTime?: string } | undefined)?.renewTime;
+    const first = await cluster.waitFor('lease', renewTime);
+    await cluster.waitFor('lease renewed', () => renewTime() !== first && renewTime());
+    assert.ok(Date.parse(renewTime() ?? '') - Date.parse(first) >= 40_000);
   });
 
   it('deletes pods bound to a node that was removed', async () => {

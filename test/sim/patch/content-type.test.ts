@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { patchTypeFromContentType } from '../../../src/sim/patch/index.js';
+import { parseYamlBody, patchTypeFromContentType } from '../../../src/sim/patch/index.js';
 import { patchFails } from './fixtures.js';
 
 describe('patch content types', () => {
@@ -28,5 +28,20 @@ describe('patch content types', () => {
   it('refuses non-apply patches without a live object', () => {
     const r = patchFails({ type: 'merge', current: undefined, body: '{}' });
     assert.equal(r.code, 'BadRequest');
+  });
+});
+
+describe('parseYamlBody', () => {
+  it('parses YAML and JSON bodies', () => {
+    assert.deepEqual(parseYamlBody('a: 1\nb: [x, "y"]\n'), { ok: true, value: { a: 1, b: ['x', 'y'] } });
+    assert.deepEqual(parseYamlBody('{"a":null}'), { ok: true, value: { a: null } });
+  });
+
+  it('turns bad and hostile bodies into BadRequest results instead of crashing the process', () => {
+    for (const body of ['a: [', `${'['.repeat(6000)}`, `${'- '.repeat(6000)}x`, 'a: 1\na: 2', 'x: .inf']) {
+      const r = parseYamlBody(body);
+      assert.equal(r.ok, false, body.slice(0, 20));
+      if (!r.ok) assert.match(r.message, /^error decoding YAML: /);
+    }
   });
 });

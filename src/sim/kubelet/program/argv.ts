@@ -2,12 +2,13 @@
 // does it, after kubelet's `$(VAR)` expansion.
 
 import type { ImageInfo } from '../images.js';
+import { own } from './own.js';
 
 /** kubelet's expansion of `$(VAR)` in command/args: unknown references stay as written, `$$` escapes a `$`. */
 export function expandKubeVars(text: string, env: Readonly<Record<string, string>>): string {
   return text.replace(/\$\$|\$\(([A-Za-z_][\w.-]*)\)/g, (m, name: string | undefined) => {
     if (name === undefined) return '$';
-    return env[name] ?? m;
+    return own(env, name) ?? m;
   });
 }
 

@@ -95,7 +95,9 @@ export class GeneratorProc implements Proc {
   }
 
   listens(port: number, t: number): boolean {
-    return this.status.state === 'running' && !!this.server && this.server.ports.includes(port) && t >= this.server.since;
+    return (
+      this.status.state === 'running' && !!this.server && this.server.ports.includes(port) && t >= this.server.since
+    );
   }
 
   serve(req: HttpRequest): HttpResponse | undefined {

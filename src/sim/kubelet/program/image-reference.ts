@@ -64,7 +64,8 @@ export function parseImageReference(input: string): ParsedReference {
   const repository = parts.join('/');
   if (parts.some((p) => p !== p.toLowerCase())) return invalid(`repository name (${repository}) must be lowercase`);
   if (parts.length === 0 || parts.some((p) => !COMPONENT.test(p))) return invalid();
-  if (registry.length + 1 + repository.length > 255) return invalid('repository name must not be more than 255 characters');
+  if (registry.length + 1 + repository.length > 255)
+    return invalid('repository name must not be more than 255 characters');
 
   if (tag === undefined && digest === undefined) tag = 'latest';
   const name = `${registry}/${repository}`;

@@ -72,12 +72,16 @@ export interface SpawnIo {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
   readonly stdin: string;
+  /** Standard input never reaches end of file (the container's `stdin: true`); only PID 1 gets it. */
+  readonly stdinOpen?: boolean;
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   /** Container time at which the process starts. */
   readonly startMs: number;
   /** It replaces its caller (PID 1, `exec`): a program the model cannot know then runs as the app, not a no-op. */
   readonly replace?: boolean;
+  /** With `replace` from a shell's `exec`: the PID it keeps. */
+  readonly pid?: number;
 }
 
 export type SpawnFailure = 'not-found' | 'no-such-file' | 'permission-denied' | 'is-directory';
@@ -93,6 +97,8 @@ export interface ProcContext {
   readonly network: ContainerNetwork | undefined;
   /** A fresh PID for a new process. */
   nextPid(): number;
+  /** A daemon that forked away from its parent: it lives on in the container until the container ends. */
+  adopt(proc: Proc): void;
   /** Starts a program by argv (PATH lookup, scripts, known programs); never prints — the caller words failures. */
   spawn(argv: readonly string[], io: SpawnIo): SpawnResult;
 }

@@ -95,3 +95,15 @@ export function oneShot(io: ProgramIo, code: number, lines: readonly Omit<TimedL
     io,
   );
 }
+
+/**
+ * A server started without staying in the foreground (`nginx` without `daemon off;`, `httpd` without -D
+ * FOREGROUND): the started process exits 0 once the daemon is up, and the daemon keeps serving in the container.
+ */
+export function forkedServer(adopt: (proc: Proc) => void, spec: TimelineSpec, io: ProgramIo, forkAtMs: number): Proc {
+  adopt(new TimelineProc({ ...spec, lines: [] }, io));
+  return new TimelineProc(
+    { lines: spec.lines, exit: { atMs: forkAtMs, code: 0 }, memory: flat(1024 * 1024), cpu: flat(0) },
+    io,
+  );
+}

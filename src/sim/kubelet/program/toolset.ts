@@ -3,6 +3,7 @@
 // have whatever its command needs (it is the user's image, built for that command).
 
 import type { ImageBase, ImageInfo } from '../images.js';
+import { own } from './own.js';
 import { basename, dirname } from './vfs.js';
 
 export type ShellFlavour = 'ash' | 'dash' | 'bash';
@@ -20,6 +21,8 @@ export interface Toolset {
   hasPath(path: string): boolean;
   /** Where `command -v` finds a name. */
   pathOf(name: string): string | undefined;
+  /** Part of the image's userland (coreutils, busybox applets) rather than something the image added. */
+  isBaseTool(name: string): boolean;
 }
 
 const COMMON = (
@@ -78,7 +81,7 @@ export function toolsetFor(image: ImageInfo): Toolset {
   const pathOf = (name: string): string | undefined => {
     if (!names.has(name) && !permissive) return undefined;
     const fromBase = COMMON.includes(name) || BUSYBOX_ONLY.includes(name) || GNU_ONLY.includes(name);
-    return paths.get(name) ?? EXTRA_PATHS[name] ?? (fromBase ? `${dirFor}/${name}` : `/usr/local/bin/${name}`);
+    return paths.get(name) ?? own(EXTRA_PATHS, name) ?? (fromBase ? `${dirFor}/${name}` : `/usr/local/bin/${name}`);
   };
   return {
     style,
@@ -92,5 +95,9 @@ export function toolsetFor(image: ImageInfo): Toolset {
       return pathOf(name) === path || (!paths.has(name) && BIN_DIRS.has(dirname(path)));
     },
     pathOf,
+    isBaseTool: (name) =>
+      !permissive &&
+      base !== 'scratch' &&
+      (COMMON.includes(name) || BUSYBOX_ONLY.includes(name) || GNU_ONLY.includes(name) || name === 'apk'),
   };
 }

@@ -45,6 +45,13 @@ export interface ContainerInput {
   /** The pod IP, shown by servers that print it. */
   readonly podIp?: string;
   readonly network?: ContainerNetwork;
+  /** The container's workingDir (the image's WORKDIR is not modelled): the start directory, created if missing. */
+  readonly workingDir?: string;
+  /**
+   * `stdin: true` in the spec: standard input stays open, so a shell or REPL started without a script waits on it
+   * forever instead of exiting at end of input.
+   */
+  readonly stdin?: boolean;
 }
 
 export type HttpResult =

@@ -28,7 +28,8 @@ const BINARY: readonly (readonly string[])[] = [
   ['+', '-'],
   ['*', '/', '%'],
 ];
-const TOKEN = /\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|\*\*=?|<<=|>>=|\+\+|--|[-+*/%&|^]=|==|!=|<=|>=|&&|\|\||<<|>>|[-+*/%()<>=!~?:&|^])/y;
+const TOKEN =
+  /\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|\*\*=?|<<=|>>=|\+\+|--|[-+*/%&|^]=|==|!=|<=|>=|&&|\|\||<<|>>|[-+*/%()<>=!~?:&|^])/y;
 
 function tokenize(src: string): string[] {
   const out: string[] = [];

@@ -9,7 +9,13 @@ import { UTILITIES } from './utilities/index.js';
 
 type Builtin = (argv: readonly string[], sh: Interpreter, io: Io) => number | Exec;
 
-function numberArg(sh: Interpreter, io: Io, name: string, arg: string | undefined, fallback: number): number | undefined {
+function numberArg(
+  sh: Interpreter,
+  io: Io,
+  name: string,
+  arg: string | undefined,
+  fallback: number,
+): number | undefined {
   if (arg === undefined) return fallback;
   if (/^-?\d+$/.test(arg)) return Number(arg);
   const text = sh.dialect.flavour === 'bash' ? `${arg}: numeric argument required` : `Illegal number: ${arg}`;

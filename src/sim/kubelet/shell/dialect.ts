@@ -46,7 +46,8 @@ export function cannotCreate(d: Dialect, line: number, path: string, error: FsEr
 export function cannotOpen(d: Dialect, line: number, path: string, error: FsError): string {
   const text = FS_ERROR_TEXT[error];
   if (d.flavour === 'ash') return `${prefix(d, line)}can't open '${path}': ${text}`;
-  if (d.flavour === 'dash') return `${prefix(d, line)}cannot open ${path}: ${error === 'ENOENT' ? 'No such file' : text}`;
+  if (d.flavour === 'dash')
+    return `${prefix(d, line)}cannot open ${path}: ${error === 'ENOENT' ? 'No such file' : text}`;
   return `${prefix(d, line)}${path}: ${text}`;
 }
 
@@ -62,7 +63,7 @@ export function readonlyVariable(d: Dialect, line: number, name: string): string
   return parameterError(d, line, name, d.flavour === 'bash' ? 'readonly variable' : 'is read only');
 }
 
-export function badSubstitution(d: Dialect, line: number, text: string): string {
+function badSubstitution(d: Dialect, line: number, text: string): string {
   if (d.flavour === 'bash') return `${prefix(d, line)}${text}: bad substitution`;
   return `${prefix(d, line)}${d.flavour === 'dash' ? 'Bad substitution' : 'syntax error: bad substitution'}`;
 }
@@ -82,6 +83,11 @@ export function cdFailed(d: Dialect, line: number, dir: string, error: FsError):
 /** Exit status a non-interactive shell uses for its own errors (syntax, expansion). */
 export function shellErrorStatus(d: Dialect): number {
   return d.flavour === 'bash' ? 1 : 2;
+}
+
+/** Status of a command whose redirection failed (it does not run). */
+export function redirectErrorStatus(d: Dialect): number {
+  return d.flavour === 'dash' ? 2 : 1;
 }
 
 /** The lines a shell prints for a syntax error (exit status 2). */
@@ -114,7 +120,9 @@ export function syntaxError(d: Dialect, detail: SyntaxDetail, line: number, sour
       return [badSubstitution(d, line, detail.text)];
     case 'eof': {
       const expecting = detail.expecting ? ` (expecting "${detail.expecting}")` : '';
-      return [d.flavour === 'dash' ? `${p}end of file unexpected${expecting}` : `${p}unexpected end of file${expecting}`];
+      return [
+        d.flavour === 'dash' ? `${p}end of file unexpected${expecting}` : `${p}unexpected end of file${expecting}`,
+      ];
     }
   }
 }

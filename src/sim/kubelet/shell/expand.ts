@@ -142,7 +142,10 @@ export class Expander {
       case '?': {
         if (op === ':?' ? nonEmpty : set) return [{ text: v, quoted: q }];
         const message = joined(yield* word(p.arg));
-        return this.host.parameterError(p.name, message || (op === ':?' ? 'parameter null or not set' : 'parameter not set'));
+        return this.host.parameterError(
+          p.name,
+          message || (op === ':?' ? 'parameter null or not set' : 'parameter not set'),
+        );
       }
       case ':+':
       case '+':

@@ -2,21 +2,23 @@
 // hand control back to the driver, which advances simulated time; nothing here blocks or reads a real clock.
 
 import type { Proc, ProcContext, SpawnFailure } from '../program/proc.js';
-import { basename, resolvePath } from '../program/vfs.js';
+import { basename } from '../program/vfs.js';
 import type { Command, Program, Redirect, Word } from './ast.js';
 import { SPECIAL_BUILTINS } from './builtins.js';
-import * as say from './dialect.js';
 import type { Dialect } from './dialect.js';
-import { type ExpandHost, Expander } from './expand.js';
+import * as say from './dialect.js';
+import { Expander, type ExpandHost } from './expand.js';
 import { Capture, DISCARD, type Exec, Input, type Io, runUtility, type UtilContext } from './io.js';
+import type { ShellSyntaxError } from './lexer.js';
 import { parseScript } from './parser.js';
 import { globMatch } from './pattern.js';
+import { applyRedirects } from './redirect.js';
 import { ExitSignal, LoopSignal, ReturnSignal, type ShellState } from './state.js';
-import { testCommand } from './utilities/test-command.js';
 import { SHELL_BUILTIN_UTILITIES, UTILITIES } from './utilities/index.js';
+import { testCommand } from './utilities/test-command.js';
 
 /** A `while true` iteration that takes no simulated time is charged this much, so busy loops cannot hang. */
-export const BUSY_ITERATION_MS = 10;
+const BUSY_ITERATION_MS = 100;
 const MAX_FUNCTION_DEPTH = 200;
 
 /** What every interpreter of one shell process (and its subshells) shares. */
@@ -34,16 +36,6 @@ export interface ShellRuntime {
   readonly pid: number;
   /** A utility running as its own process rather than as a shell builtin (changes `echo` and error wording). */
   readonly standalone: boolean;
-}
-
-class FileSink {
-  constructor(
-    private readonly ctx: ProcContext,
-    private readonly path: string,
-  ) {}
-  write(text: string): void {
-    this.ctx.fs.write(this.path, text, true);
-  }
 }
 
 export class Interpreter {
@@ -116,22 +108,18 @@ export class Interpreter {
   }
 
   lookup(name: string): string | undefined {
-    const st = this.state;
-    if (/^\d+$/.test(name)) return name === '0' ? st.arg0 : st.positional[Number(name) - 1];
-    switch (name) {
-      case '?':
-        return String(st.status);
-      case '$':
-        return String(this.rt.pid);
-      case '#':
-        return String(st.positional.length);
-      case '!':
-        return st.lastBackgroundPid === undefined ? undefined : String(st.lastBackgroundPid);
-      case '-':
-        return st.flags();
-      default:
-        return st.vars.get(name);
-    }
+    return this.state.param(name, this.rt.pid);
+  }
+
+  private redirect(redirs: readonly Redirect[], io: Io): Exec<Io | undefined> {
+    return applyRedirects(redirs, io, {
+      dialect: this.dialect,
+      fs: this.rt.ctx.fs,
+      cwd: this.state.cwd,
+      line: this.line,
+      now: () => this.now(),
+      expand: (word) => this.expander.string(word),
+    });
   }
 
   /** Runs a whole program: `exit` ends it; the EXIT trap runs last. */
@@ -159,11 +147,14 @@ export class Interpreter {
   /** Parses and runs `source` in this shell (`eval`, `.`, traps); a syntax error is reported and gives 2. */
   *runSource(source: string, io: Io): Exec {
     const parsed = parseScript(source, this.line);
-    if (!parsed.ok) {
-      for (const l of say.syntaxError(this.dialect, parsed.error.detail, parsed.error.line, source)) this.complain(io, l);
-      return 2;
-    }
+    if (!parsed.ok) return this.syntaxFailure(io, parsed.error, source);
     return yield* this.exec(parsed.program, io);
+  }
+
+  /** Prints a syntax error in this shell's wording; a shell gives status 2 for it. */
+  private syntaxFailure(io: Io, error: ShellSyntaxError, source: string): number {
+    for (const l of say.syntaxError(this.dialect, error.detail, error.line, source)) this.complain(io, l);
+    return 2;
   }
 
   subshell(): Interpreter {
@@ -187,8 +178,7 @@ export class Interpreter {
     const out = new Capture();
     const io: Io = { stdin: new Input(''), stdout: out, stderr: this.stderrForErrors.stderr };
     if (!parsed.ok) {
-      for (const l of say.syntaxError(this.dialect, parsed.error.detail, parsed.error.line, source)) this.complain(io, l);
-      this.substStatus = 2;
+      this.substStatus = this.syntaxFailure(io, parsed.error, source);
       return '';
     }
     this.substStatus = yield* this.inSubshell(parsed.program, io);
@@ -245,7 +235,7 @@ export class Interpreter {
         return 0;
     }
     const redirected = yield* this.redirect(cmd.redirs, io);
-    if (!redirected) return say.shellErrorStatus(this.dialect);
+    if (!redirected) return say.redirectErrorStatus(this.dialect);
     return yield* this.compound(cmd, redirected);
   }
 
@@ -274,7 +264,8 @@ export class Interpreter {
         const subject = yield* this.expander.string(cmd.word);
         for (const arm of cmd.arms) {
           for (const p of arm.patterns) {
-            if (globMatch(yield* this.expander.pattern(p), subject)) return arm.body ? yield* this.exec(arm.body, io) : 0;
+            if (globMatch(yield* this.expander.pattern(p), subject))
+              return arm.body ? yield* this.exec(arm.body, io) : 0;
           }
         }
         return 0;
@@ -343,7 +334,7 @@ export class Interpreter {
     for (const a of cmd.assigns) assigns.push([a.name, yield* this.expander.string(a.value)]);
     const substStatus = this.substStatus;
     const redirected = yield* this.redirect(cmd.redirs, io);
-    if (!redirected) return say.shellErrorStatus(this.dialect);
+    if (!redirected) return say.redirectErrorStatus(this.dialect);
     if (argv.length === 0) {
       for (const [n, v] of assigns) this.assign(n, v);
       return substStatus;
@@ -429,6 +420,7 @@ export class Interpreter {
       cwd: this.state.cwd,
       startMs: this.now(),
       replace,
+      ...(replace ? { pid: this.rt.pid } : {}),
     });
     if (!r.ok) return r.failure === 'not-found' ? undefined : this.spawnFailed(io, name, r.failure);
     return yield { kind: 'wait', proc: r.proc };
@@ -474,56 +466,5 @@ export class Interpreter {
         ),
       run: (argv, childEnv) => this.runCommand(argv, childEnv, io),
     };
-  }
-
-  /** Applies redirections in order; undefined (after printing why) when one fails. */
-  private *redirect(redirs: readonly Redirect[], io: Io): Exec<Io | undefined> {
-    if (redirs.length === 0) return io;
-    let { stdin, stdout, stderr } = io;
-    const fs = this.rt.ctx.fs;
-    for (const r of redirs) {
-      const fd = r.fd ?? (r.op.startsWith('<') ? 0 : 1);
-      if (r.op === '<<' || r.op === '<<-') {
-        stdin = new Input(r.heredoc ? yield* this.expander.string(r.heredoc.body) : '');
-        continue;
-      }
-      const target = yield* this.expander.string(r.target);
-      if (r.op === '<<<') {
-        stdin = new Input(`${target}\n`);
-        continue;
-      }
-      if (r.op === '>&' || r.op === '<&') {
-        const sink = target === '-' ? DISCARD : target === '1' ? stdout : target === '2' ? stderr : undefined;
-        if (sink && fd === 1) stdout = sink;
-        else if (sink && fd === 2) stderr = sink;
-        if (sink) continue;
-      }
-      const path = resolvePath(target, this.state.cwd);
-      if (r.op === '<' || r.op === '<>') {
-        const read = fs.read(path);
-        if (!read.ok) {
-          this.complain({ stdin, stdout, stderr }, say.cannotOpen(this.dialect, this.line, target, read.error));
-          return undefined;
-        }
-        stdin = new Input(read.content);
-        continue;
-      }
-      const special = path === '/dev/null' ? DISCARD : path === '/dev/stderr' ? stderr : path === '/dev/stdout' ? stdout : undefined;
-      let sink = special;
-      if (!sink) {
-        const error = fs.write(path, '', r.op === '>>' || r.op === '&>>');
-        if (error) {
-          this.complain({ stdin, stdout, stderr }, say.cannotCreate(this.dialect, this.line, target, error));
-          return undefined;
-        }
-        sink = new FileSink(this.rt.ctx, path);
-      }
-      if (r.op === '&>' || r.op === '&>>' || (r.op === '>&' && fd === 1)) {
-        stdout = sink;
-        stderr = sink;
-      } else if (fd === 1) stdout = sink;
-      else if (fd === 2) stderr = sink;
-    }
-    return { stdin, stdout, stderr };
   }
 }

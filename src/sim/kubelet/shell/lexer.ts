@@ -74,7 +74,8 @@ class PartBuilder {
   readonly parts: WordPart[] = [];
   lit(text: string, quoted: boolean): void {
     const last = this.parts[this.parts.length - 1];
-    if (last?.type === 'lit' && last.quoted === quoted) this.parts[this.parts.length - 1] = { ...last, text: last.text + text };
+    if (last?.type === 'lit' && last.quoted === quoted)
+      this.parts[this.parts.length - 1] = { ...last, text: last.text + text };
     else if (text.length > 0) this.parts.push({ type: 'lit', text, quoted });
   }
   push(part: WordPart): void {
@@ -371,7 +372,11 @@ export class Lexer {
     if (this.peek() === ':' && !'-=?+'.includes(this.peek(1) ?? '')) {
       this.i++;
       const offset = this.readUntil(':');
-      const len = this.peek() === ':' ? (this.i++, this.readParts('brace')) : undefined;
+      let len: Word | undefined;
+      if (this.peek() === ':') {
+        this.i++;
+        len = this.readParts('brace');
+      }
       close();
       return { type: 'param', name, op: 'substring', arg: offset, ...(len ? { arg2: len } : {}), quoted };
     }

@@ -44,7 +44,8 @@ class Parser {
   }
 
   private unexpected(token: Token, expecting?: string): never {
-    if (token.kind === 'eof') throw new ShellSyntaxError({ kind: 'eof', ...(expecting ? { expecting } : {}) }, token.line);
+    if (token.kind === 'eof')
+      throw new ShellSyntaxError({ kind: 'eof', ...(expecting ? { expecting } : {}) }, token.line);
     throw new ShellSyntaxError({ kind: 'unexpected', token: describe(token) }, token.line);
   }
 
@@ -88,7 +89,9 @@ class Parser {
       else if (this.isOp('&', sep)) {
         this.next();
         background = true;
-      } else if (!(sep.kind === 'eof' || this.isOp(')', sep) || this.isOp(';;', sep) || terms.has(literalOf(sep) ?? ''))) {
+      } else if (
+        !(sep.kind === 'eof' || this.isOp(')', sep) || this.isOp(';;', sep) || terms.has(literalOf(sep) ?? ''))
+      ) {
         this.unexpected(sep);
       }
       items.push({ cmd, background });

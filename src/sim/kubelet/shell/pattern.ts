@@ -9,7 +9,7 @@ export interface Segment {
 const escapeRe = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 /** The regular-expression source for a glob pattern (without anchors). */
-export function globSource(segments: readonly Segment[]): string {
+function globSource(segments: readonly Segment[]): string {
   let out = '';
   for (const seg of segments) {
     if (seg.quoted) {
@@ -38,17 +38,31 @@ export function globSource(segments: readonly Segment[]): string {
   return out;
 }
 
+/** Anchored matcher for a glob; a class the regex engine rejects (`[z-a]`) falls back to matching literally. */
+function compile(segments: readonly Segment[], wrap: (source: string) => string): RegExp {
+  try {
+    return new RegExp(wrap(globSource(segments)), 's');
+  } catch {
+    return new RegExp(wrap(globSource(segments.map((s) => ({ text: s.text, quoted: true })))), 's');
+  }
+}
+
 export function hasGlob(segments: readonly Segment[]): boolean {
   return segments.some((s) => !s.quoted && /[*?[]/.test(s.text));
 }
 
 export function globMatch(segments: readonly Segment[], text: string): boolean {
-  return new RegExp(`^${globSource(segments)}$`, 's').test(text);
+  return compile(segments, (src) => `^${src}$`).test(text);
 }
 
 /** `${x#pat}` (prefix) and `${x%pat}` (suffix), shortest or longest match. */
-export function removeAffix(value: string, segments: readonly Segment[], where: 'prefix' | 'suffix', longest: boolean): string {
-  const re = new RegExp(`^${globSource(segments)}$`, 's');
+export function removeAffix(
+  value: string,
+  segments: readonly Segment[],
+  where: 'prefix' | 'suffix',
+  longest: boolean,
+): string {
+  const re = compile(segments, (src) => `^${src}$`);
   const n = value.length;
   if (where === 'prefix') {
     for (let k = longest ? n : 0; longest ? k >= 0 : k <= n; k += longest ? -1 : 1) {
@@ -64,9 +78,8 @@ export function removeAffix(value: string, segments: readonly Segment[], where: 
 
 /** `${x/pat/rep}` and `${x//pat/rep}`: leftmost-longest matches. */
 export function replacePattern(value: string, segments: readonly Segment[], replacement: string, all: boolean): string {
-  const source = globSource(segments);
-  if (source === '') return value;
-  const full = new RegExp(`^(?:${source})$`, 's');
+  if (globSource(segments) === '') return value;
+  const full = compile(segments, (src) => `^(?:${src})$`);
   let out = '';
   let i = 0;
   let replaced = false;

@@ -13,17 +13,24 @@ import {
 import type { ShellFlavour } from '../program/toolset.js';
 import type { Command } from './ast.js';
 import { type Dialect, syntaxError } from './dialect.js';
-import { type Exec, Input, type Io } from './io.js';
 import { Interpreter, type ShellRuntime } from './interpreter.js';
+import { type Exec, Input, type Io } from './io.js';
 import { parseScript } from './parser.js';
-import { ShellState } from './state.js';
+import { type ShellOptions, ShellState } from './state.js';
 
 const MIB = 1024 * 1024;
 const SHELL_MEMORY: Readonly<Record<ShellFlavour, number>> = { ash: 0.6 * MIB, dash: 0.5 * MIB, bash: 3.4 * MIB };
 
 export type ShellWork =
   /** A script: `sh -c '...'` (inline), a script file, or standard input. */
-  | { readonly kind: 'script'; readonly source: string; readonly inline: boolean; readonly positional: readonly string[] }
+  | {
+      readonly kind: 'script';
+      readonly source: string;
+      readonly inline: boolean;
+      readonly positional: readonly string[];
+      /** `sh -e -x -c ...` */
+      readonly options?: Partial<ShellOptions>;
+    }
   /** One command with its argv already split: a utility started as the container's process. */
   | { readonly kind: 'argv'; readonly argv: readonly string[] }
   /** A background job of another shell, in a copy of that shell's state. */
@@ -50,7 +57,11 @@ export class ShellProc implements Proc {
     work: ShellWork,
   ) {
     this.clock = { now: launch.io.startMs };
-    const dialect: Dialect = { flavour: launch.flavour, arg0: launch.arg0, inline: work.kind !== 'script' || work.inline };
+    const dialect: Dialect = {
+      flavour: launch.flavour,
+      arg0: launch.arg0,
+      inline: work.kind !== 'script' || work.inline,
+    };
     this.rt = {
       ctx: launch.ctx,
       dialect,
@@ -75,11 +86,16 @@ export class ShellProc implements Proc {
 
   private *start(work: ShellWork, io: Io): Exec {
     const { io: launchIo, arg0 } = this.launch;
-    if (work.kind === 'job') return yield* new Interpreter(work.state, this.rt).runProgram({ type: 'list', items: [{ cmd: work.cmd, background: false }] }, io);
+    if (work.kind === 'job')
+      return yield* new Interpreter(work.state, this.rt).runProgram(
+        { type: 'list', items: [{ cmd: work.cmd, background: false }] },
+        io,
+      );
     const state = ShellState.withEnv(launchIo.env, arg0, launchIo.cwd);
     const sh = new Interpreter(state, this.rt);
     if (work.kind === 'argv') return (yield* sh.runCommand(work.argv, launchIo.env, io, launchIo.replace)) ?? 127;
     state.positional = [...work.positional];
+    Object.assign(state.options, work.options);
     const parsed = parseScript(work.source);
     if (!parsed.ok) {
       for (const line of syntaxError(this.rt.dialect, parsed.error.detail, parsed.error.line, work.source)) {

@@ -69,7 +69,7 @@ export class ShellState {
     return s;
   }
 
-  /** Sets a variable; false when it is read-only. `local` frames record the first overwrite. */
+  /** Sets a variable; false when it is read-only. */
   set(name: string, value: string): boolean {
     if (this.readonlyVars.has(name)) return false;
     this.vars.set(name, value);
@@ -91,6 +91,25 @@ export class ShellState {
       if (v !== undefined) env[k] = v;
     }
     return env;
+  }
+
+  /** A special or positional parameter (`$?`, `$#`, `$1`, ...) or a variable. */
+  param(name: string, pid: number): string | undefined {
+    if (/^\d+$/.test(name)) return name === '0' ? this.arg0 : this.positional[Number(name) - 1];
+    switch (name) {
+      case '?':
+        return String(this.status);
+      case '$':
+        return String(pid);
+      case '#':
+        return String(this.positional.length);
+      case '!':
+        return this.lastBackgroundPid === undefined ? undefined : String(this.lastBackgroundPid);
+      case '-':
+        return this.flags();
+      default:
+        return this.vars.get(name);
+    }
   }
 
   /** `$-` */

@@ -41,3 +41,8 @@ export function startPause(env: ProgramEnv): Proc {
 export function startInert(env: ProgramEnv): Proc {
   return oneShot(env.io, 0, []);
 }
+
+/** A shell or REPL reading a standard input that stays open (`stdin: true`): it waits forever. */
+export function waitingOnStdin(env: ProgramEnv, memoryMb: number): Proc {
+  return new TimelineProc({ lines: [], memory: flat(memoryMb * MIB), cpu: flat(0) }, env.io);
+}

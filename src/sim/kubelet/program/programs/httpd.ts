@@ -2,7 +2,7 @@
 
 import { apacheTime, clfTime } from '../clock-format.js';
 import type { Proc } from '../proc.js';
-import { flat, type TimedLine, TimelineProc } from '../timeline-proc.js';
+import { flat, forkedServer, type TimedLine, TimelineProc, type TimelineSpec } from '../timeline-proc.js';
 import { MIB, optionValue, type ProgramEnv, wallClock } from './program.js';
 import { lookupStatic } from './static-site.js';
 
@@ -37,54 +37,52 @@ export function startApache(argv: readonly string[], env: ProgramEnv): Proc {
       stream: 'stderr',
       text: `[${t}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/${version} (Unix) configured -- resuming normal operations`,
     },
-    { atMs: 3, stream: 'stderr', text: `[${t}] [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'` },
-  ];
-  return new TimelineProc(
     {
-      lines,
-      ...(foreground ? {} : { exit: { atMs: 3, code: 0 } }),
-      memory: flat(12 * MIB),
-      cpu: flat(1),
-      server: {
-        ports: ports.length > 0 ? ports : [80],
-        readyAtMs: 3,
-        handle: (req) => {
-          const found = lookupStatic(env.ctx.fs, root, req.path);
-          const res = found.kind === 'file' ? { status: 200, body: found.content } : { status: 404, body: APACHE_404 };
-          const size = Buffer.byteLength(res.body);
-          const line = `${req.remoteAddr} - - [${clfTime(env.ctx.host.epochMs + req.atMs)}] "GET ${req.path} HTTP/1.1" ${res.status} ${size}`;
-          env.io.stdout.write(`${line}\n`, req.atMs);
-          return res;
-        },
+      atMs: 3,
+      stream: 'stderr',
+      text: `[${t}] [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'`,
+    },
+  ];
+  const spec: TimelineSpec = {
+    lines,
+    memory: flat(12 * MIB),
+    cpu: flat(1),
+    server: {
+      ports: ports.length > 0 ? ports : [80],
+      readyAtMs: 3,
+      handle: (req) => {
+        const found = lookupStatic(env.ctx.fs, root, req.path);
+        const res = found.kind === 'file' ? { status: 200, body: found.content } : { status: 404, body: APACHE_404 };
+        const size = Buffer.byteLength(res.body);
+        const line = `${req.remoteAddr} - - [${clfTime(env.ctx.host.epochMs + req.atMs)}] "GET ${req.path} HTTP/1.1" ${res.status} ${size}`;
+        env.io.stdout.write(`${line}\n`, req.atMs);
+        return res;
       },
     },
-    env.io,
-  );
+  };
+  return foreground ? new TimelineProc(spec, env.io) : forkedServer(env.ctx.adopt, spec, env.io, 3);
 }
 
 const BUSYBOX_404 =
   '<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\nThe requested URL was not found\n</BODY></HTML>\n';
 
-/** busybox `httpd [-f] [-p [IP:]PORT] [-h HOME]`: silent, and without -f it daemonizes (the container exits). */
+/** busybox `httpd [-f] [-p [IP:]PORT] [-h HOME]`: silent; without -f it daemonizes. */
 export function startBusyboxHttpd(argv: readonly string[], env: ProgramEnv): Proc {
   const port = Number((optionValue(argv, ['-p']) ?? '80').split(':').pop());
   const home = optionValue(argv, ['-h']) ?? env.io.cwd;
   const foreground = argv.some((a) => /^-[a-zA-Z]*f/.test(a));
-  return new TimelineProc(
-    {
-      lines: [],
-      ...(foreground ? {} : { exit: { atMs: 1, code: 0 } }),
-      memory: flat(0.4 * MIB),
-      cpu: flat(0),
-      server: {
-        ports: [port],
-        readyAtMs: 0,
-        handle: (req) => {
-          const found = lookupStatic(env.ctx.fs, home, req.path);
-          return found.kind === 'file' ? { status: 200, body: found.content } : { status: 404, body: BUSYBOX_404 };
-        },
+  const spec: TimelineSpec = {
+    lines: [],
+    memory: flat(0.4 * MIB),
+    cpu: flat(0),
+    server: {
+      ports: [port],
+      readyAtMs: 0,
+      handle: (req) => {
+        const found = lookupStatic(env.ctx.fs, home, req.path);
+        return found.kind === 'file' ? { status: 200, body: found.content } : { status: 404, body: BUSYBOX_404 };
       },
     },
-    env.io,
-  );
+  };
+  return foreground ? new TimelineProc(spec, env.io) : forkedServer(env.ctx.adopt, spec, env.io, 1);
 }

@@ -9,7 +9,8 @@ import { fileEnv } from './postgres.js';
 import { MIB, optionValue, type ProgramEnv, wallClock } from './program.js';
 
 const READY_MS = 15_000;
-const MYSQL_PROTOCOL_ERROR = 'net/http: HTTP/1.x transport connection broken: malformed HTTP response "J\\x00\\x00\\x00\\n"';
+const MYSQL_PROTOCOL_ERROR =
+  'net/http: HTTP/1.x transport connection broken: malformed HTTP response "J\\x00\\x00\\x00\\n"';
 
 function releaseOf(version: string): string {
   return `${version}-1.${version.startsWith('5.') ? 'el7' : 'el9'}`;
@@ -17,17 +18,34 @@ function releaseOf(version: string): string {
 
 export function startMysqld(argv: readonly string[], env: ProgramEnv, entrypoint: boolean): Proc {
   const version = env.ctx.image.version ?? '8.4.6';
-  const server = (ms: number, thread: number, level: string, code: string, subsystem: string, text: string): TimedLine => ({
+  const server = (
+    ms: number,
+    thread: number,
+    level: string,
+    code: string,
+    subsystem: string,
+    text: string,
+  ): TimedLine => ({
     atMs: ms,
     stream: 'stderr',
     text: `${isoMicros(wallClock(env, ms))} ${thread} [${level}] [${code}] [${subsystem}] ${text}`,
   });
   if (!entrypoint) {
     const abort = [
-      server(50, 0, 'ERROR', 'MY-010123', 'Server', 'Fatal error: Please read "Security" section of the manual to find out how to run mysqld as root!'),
+      server(
+        50,
+        0,
+        'ERROR',
+        'MY-010123',
+        'Server',
+        'Fatal error: Please read "Security" section of the manual to find out how to run mysqld as root!',
+      ),
       server(50, 0, 'ERROR', 'MY-010119', 'Server', 'Aborting'),
     ];
-    return new TimelineProc({ lines: abort, exit: { atMs: 50, code: 1 }, memory: flat(30 * MIB), cpu: flat(0) }, env.io);
+    return new TimelineProc(
+      { lines: abort, exit: { atMs: 50, code: 1 }, memory: flat(30 * MIB), cpu: flat(0) },
+      env.io,
+    );
   }
   const entry = (ms: number, level: 'Note' | 'ERROR' | 'Warning', text: string): TimedLine => ({
     atMs: ms,
@@ -61,14 +79,28 @@ export function startMysqld(argv: readonly string[], env: ProgramEnv, entrypoint
   }
   const mysqld = `/usr/sbin/mysqld (mysqld ${version})`;
   const ready = (ms: number, port: number): TimedLine =>
-    server(ms, 0, 'System', 'MY-010931', 'Server', `/usr/sbin/mysqld: ready for connections. Version: '${version}'  socket: '/var/run/mysqld/mysqld.sock'  port: ${port}  MySQL Community Server - GPL.`);
+    server(
+      ms,
+      0,
+      'System',
+      'MY-010931',
+      'Server',
+      `/usr/sbin/mysqld: ready for connections. Version: '${version}'  socket: '/var/run/mysqld/mysqld.sock'  port: ${port}  MySQL Community Server - GPL.`,
+    );
   lines.push(
     entry(300, 'Note', 'Initializing database files'),
     server(400, 0, 'System', 'MY-015017', 'Server', 'MySQL Server Initialization - start.'),
     server(400, 0, 'System', 'MY-013169', 'Server', `${mysqld} initializing of server in progress as process 80`),
     server(500, 1, 'System', 'MY-013576', 'InnoDB', 'InnoDB initialization has started.'),
     server(2500, 1, 'System', 'MY-013577', 'InnoDB', 'InnoDB initialization has ended.'),
-    server(5000, 6, 'Warning', 'MY-010453', 'Server', 'root@localhost is created with an empty password ! Please consider switching off the --initialize-insecure option.'),
+    server(
+      5000,
+      6,
+      'Warning',
+      'MY-010453',
+      'Server',
+      'root@localhost is created with an empty password ! Please consider switching off the --initialize-insecure option.',
+    ),
     server(7000, 0, 'System', 'MY-015018', 'Server', 'MySQL Server Initialization - end.'),
     entry(7000, 'Note', 'Database files initialized'),
     entry(7000, 'Note', 'Starting temporary server'),
@@ -77,18 +109,35 @@ export function startMysqld(argv: readonly string[], env: ProgramEnv, entrypoint
     entry(9600, 'Note', 'Temporary server started.'),
   );
   if (e.MYSQL_RANDOM_ROOT_PASSWORD) {
-    const generated = Buffer.from(`${env.ctx.host.containerName}:${env.ctx.host.hostname}`).toString('base64').slice(0, 32);
+    const generated = Buffer.from(`${env.ctx.host.containerName}:${env.ctx.host.hostname}`)
+      .toString('base64')
+      .slice(0, 32);
     lines.push(entry(11_000, 'Note', `GENERATED ROOT PASSWORD: ${generated}`));
   }
   if (e.MYSQL_DATABASE) lines.push(entry(11_000, 'Note', `Creating database ${e.MYSQL_DATABASE}`));
   if (e.MYSQL_USER && e.MYSQL_PASSWORD) {
     lines.push(entry(11_000, 'Note', `Creating user ${e.MYSQL_USER}`));
-    if (e.MYSQL_DATABASE) lines.push(entry(11_000, 'Note', `Giving user ${e.MYSQL_USER} access to schema ${e.MYSQL_DATABASE}`));
+    if (e.MYSQL_DATABASE)
+      lines.push(entry(11_000, 'Note', `Giving user ${e.MYSQL_USER} access to schema ${e.MYSQL_DATABASE}`));
   }
   lines.push(
     entry(11_500, 'Note', 'Stopping temporary server'),
-    server(11_600, 10, 'System', 'MY-013172', 'Server', `Received SHUTDOWN from user root. Shutting down mysqld (Version: ${version}).`),
-    server(13_000, 0, 'System', 'MY-010910', 'Server', `/usr/sbin/mysqld: Shutdown complete (mysqld ${version})  MySQL Community Server - GPL.`),
+    server(
+      11_600,
+      10,
+      'System',
+      'MY-013172',
+      'Server',
+      `Received SHUTDOWN from user root. Shutting down mysqld (Version: ${version}).`,
+    ),
+    server(
+      13_000,
+      0,
+      'System',
+      'MY-010910',
+      'Server',
+      `/usr/sbin/mysqld: Shutdown complete (mysqld ${version})  MySQL Community Server - GPL.`,
+    ),
     entry(13_100, 'Note', 'Temporary server stopped'),
     { atMs: 13_100, stream: 'stdout', text: '' },
     entry(13_100, 'Note', 'MySQL init process done. Ready for start up.'),
@@ -96,7 +145,14 @@ export function startMysqld(argv: readonly string[], env: ProgramEnv, entrypoint
     server(13_400, 0, 'System', 'MY-010116', 'Server', `${mysqld} starting as process 1`),
     server(13_500, 1, 'System', 'MY-013576', 'InnoDB', 'InnoDB initialization has started.'),
     server(14_500, 1, 'System', 'MY-013577', 'InnoDB', 'InnoDB initialization has ended.'),
-    server(READY_MS, 0, 'System', 'MY-011323', 'Server', "X Plugin ready for connections. Bind-address: '::' port: 33060, socket: /var/run/mysqld/mysqlx.sock"),
+    server(
+      READY_MS,
+      0,
+      'System',
+      'MY-011323',
+      'Server',
+      "X Plugin ready for connections. Bind-address: '::' port: 33060, socket: /var/run/mysqld/mysqlx.sock",
+    ),
     ready(READY_MS, 3306),
   );
   const steady = version.startsWith('5.') ? 210 * MIB : 360 * MIB;
@@ -112,7 +168,10 @@ export function startMysqld(argv: readonly string[], env: ProgramEnv, entrypoint
   );
 }
 
-function clientTarget(argv: readonly string[], env: ProgramEnv): { up: boolean; tcp: boolean; host: string; port: number } {
+function clientTarget(
+  argv: readonly string[],
+  env: ProgramEnv,
+): { up: boolean; tcp: boolean; host: string; port: number } {
   const host = optionValue(argv, ['-h', '--host']) ?? 'localhost';
   const port = Number(optionValue(argv, ['-P', '--port']) ?? 3306);
   const local = host === 'localhost' || host === '127.0.0.1';

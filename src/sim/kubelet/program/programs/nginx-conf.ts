@@ -87,12 +87,20 @@ function tokenize(src: string, file: string): { text: string; line: number; quot
       out.push({ text: c, line, quoted: false });
       i++;
     } else if (c === '"' || c === "'") {
-      const end = src.indexOf(c, i + 1);
-      if (end === -1) throw new ConfError(`unexpected end of file, expecting ";" or "}" in ${file}:${line}`);
-      const text = src.slice(i + 1, end);
-      out.push({ text, line, quoted: true });
-      line += text.split('\n').length - 1;
-      i = end + 1;
+      // nginx unescapes \" \' \\ \t \r \n inside quoted strings.
+      let text = '';
+      const start = line;
+      for (i++; i < src.length && src[i] !== c; i++) {
+        const ch = src[i] ?? '';
+        if (ch === '\n') line++;
+        if (ch === '\\' && i + 1 < src.length) {
+          const n = src[++i] ?? '';
+          text += n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : n === c || n === '\\' ? n : `\\${n}`;
+        } else text += ch;
+      }
+      if (i >= src.length) throw new ConfError(`unexpected end of file, expecting ";" or "}" in ${file}:${line}`);
+      out.push({ text, line: start, quoted: true });
+      i++;
     } else {
       let j = i;
       while (j < src.length && !/[\s;{}]/.test(src[j] ?? '')) j++;
@@ -125,7 +133,8 @@ function parseFile(fs: Vfs, file: string, includer?: { file: string; line: numbe
         pos++;
         return out;
       }
-      if (!t.quoted && (t.text === ';' || t.text === '{')) throw new ConfError(`unexpected "${t.text}" in ${file}:${t.line}`);
+      if (!t.quoted && (t.text === ';' || t.text === '{'))
+        throw new ConfError(`unexpected "${t.text}" in ${file}:${t.line}`);
       pos++;
       const args: string[] = [];
       for (;;) {
@@ -155,10 +164,15 @@ function expandIncludes(fs: Vfs, directives: readonly Directive[]): Directive[] 
     if (d.name === 'include') {
       const pattern = d.args[0] ?? '';
       const path = pattern.startsWith('/') ? pattern : `/etc/nginx/${pattern}`;
-      if (path.includes('*')) {
-        const re = new RegExp(`^${basename(path).replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      if (/[*?]/.test(path)) {
+        const glob = basename(path)
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.');
+        const re = new RegExp(`^${glob}$`);
         const dir = dirname(path);
-        for (const name of (fs.list(dir) ?? []).filter((n) => re.test(n))) out.push(...parseFile(fs, `${dir}/${name}`, d));
+        for (const name of (fs.list(dir) ?? []).filter((n) => re.test(n)))
+          out.push(...parseFile(fs, `${dir}/${name}`, d));
       } else if (!path.endsWith('mime.types')) out.push(...parseFile(fs, path, d));
       continue;
     }
@@ -180,7 +194,8 @@ function listenPort(d: Directive): number {
 
 function returnOf(d: Directive): { code: number; text?: string } {
   const [first = '', second] = d.args;
-  if (/^\d+$/.test(first)) return second === undefined ? { code: Number(first) } : { code: Number(first), text: second };
+  if (/^\d+$/.test(first))
+    return second === undefined ? { code: Number(first) } : { code: Number(first), text: second };
   return { code: 302, text: first };
 }
 
@@ -188,6 +203,13 @@ function location(d: Directive): NginxLocation {
   const [a = '', b] = d.args;
   const modifier = (b !== undefined ? a : '') as NginxLocation['modifier'];
   const path = b ?? a;
+  if (modifier === '~' || modifier === '~*') {
+    try {
+      new RegExp(path);
+    } catch {
+      throw new ConfError(`pcre2_compile() failed: missing closing parenthesis in "${path}" in ${d.file}:${d.line}`);
+    }
+  }
   const loc: { -readonly [K in keyof NginxLocation]: NginxLocation[K] } = { modifier, path };
   for (const c of d.block ?? []) {
     if (c.name === 'root') loc.root = c.args[0];

@@ -5,7 +5,7 @@
 import { clfTime, nginxErrorTime } from '../clock-format.js';
 import { reasonPhrase } from '../http-status.js';
 import type { HttpRequest, HttpResponse, Proc } from '../proc.js';
-import { flat, type TimedLine, TimelineProc } from '../timeline-proc.js';
+import { flat, forkedServer, type TimedLine, TimelineProc } from '../timeline-proc.js';
 import { loadNginxConfig, type NginxConfig, type NginxLocation, type NginxServer } from './nginx-conf.js';
 import { MIB, optionValue, type ProgramEnv, wallClock } from './program.js';
 import { lookupStatic, requestPath } from './static-site.js';
@@ -138,7 +138,10 @@ function entrypointLines(env: ProgramEnv): string[] {
       ? [`${script} can not modify ${DEFAULT_CONF_PATH} (read-only file system?)`]
       : conf.content !== DEFAULT_CONF
         ? [`${script} ${DEFAULT_CONF_PATH} differs from the packaged version`]
-        : [`${script} Getting the checksum of ${DEFAULT_CONF_PATH}`, `${script} Enabled listen on IPv6 in ${DEFAULT_CONF_PATH}`];
+        : [
+            `${script} Getting the checksum of ${DEFAULT_CONF_PATH}`,
+            `${script} Enabled listen on IPv6 in ${DEFAULT_CONF_PATH}`,
+          ];
   const d = '/docker-entrypoint.sh:';
   return [
     `${d} /docker-entrypoint.d/ is not empty, will attempt to perform configuration`,
@@ -251,9 +254,13 @@ class NginxServerModel {
   private proxy(target: string, uri: string, req: HttpRequest): Served {
     const url = /^https?:\/\/([^/:]+)(?::(\d+))?(\/.*)?$/.exec(target);
     const net = this.env.ctx.network;
-    const r = url && net ? net.httpGet(url[1] ?? '', Number(url[2] ?? 80), (url[3] ?? '') + uri) : { refused: true as const };
+    const r =
+      url && net ? net.httpGet(url[1] ?? '', Number(url[2] ?? 80), (url[3] ?? '') + uri) : { refused: true as const };
     if ('refused' in r || r.error !== undefined) {
-      this.errorLog(req, `connect() failed (111: Connection refused) while connecting to upstream, upstream: "${target}${uri}"`);
+      this.errorLog(
+        req,
+        `connect() failed (111: Connection refused) while connecting to upstream, upstream: "${target}${uri}"`,
+      );
       return { status: 502, body: errorPage(502, this.version) };
     }
     return { status: r.status, body: r.body ?? '' };
@@ -267,7 +274,11 @@ export function startNginx(argv: readonly string[], env: ProgramEnv, entrypoint:
   const directives = optionValue(argv, ['-g']) ?? '';
   const io = env.io;
   const alpine = env.ctx.image.base === 'alpine';
-  const lines: TimedLine[] = (entrypoint ? entrypointLines(env) : []).map((text) => ({ atMs: 0, stream: 'stdout', text }));
+  const lines: TimedLine[] = (entrypoint ? entrypointLines(env) : []).map((text) => ({
+    atMs: 0,
+    stream: 'stdout',
+    text,
+  }));
   const err = (atMs: number, text: string): void => {
     lines.push({ atMs, stream: 'stderr', text });
   };
@@ -303,15 +314,12 @@ export function startNginx(argv: readonly string[], env: ProgramEnv, entrypoint:
   for (const n of notices) err(5, `${t} [notice] 1#1: ${n}`);
   const daemonOff = conf.config.daemonOff || /daemon\s+off\s*;/.test(directives);
   const model = new NginxServerModel(conf.config, env, version);
-  return new TimelineProc(
-    {
-      lines,
-      // Without `daemon off;` the master forks into the background and the container's process exits at once.
-      ...(daemonOff ? {} : { exit: { atMs: READY_MS, code: 0 } }),
-      memory: flat((alpine ? 5 : 7) * MIB + WORKERS * 2.5 * MIB),
-      cpu: flat(1),
-      server: { ports: model.ports(), readyAtMs: READY_MS, handle: (req) => model.handle(req) },
-    },
-    io,
-  );
+  const spec = {
+    lines,
+    memory: flat((alpine ? 5 : 7) * MIB + WORKERS * 2.5 * MIB),
+    cpu: flat(1),
+    server: { ports: model.ports(), readyAtMs: READY_MS, handle: (req: HttpRequest) => model.handle(req) },
+  };
+  // Without `daemon off;` the master forks into the background: as PID 1 that ends the container at once.
+  return daemonOff ? new TimelineProc(spec, io) : forkedServer(env.ctx.adopt, spec, io, READY_MS);
 }

@@ -2,14 +2,15 @@
 // mini-interpreter for console.log/error, process.env, process.exit, require of built-ins, setInterval /
 // setTimeout, throw, and `.listen(port)`. Anything else makes the program opaque (an unknown app).
 
-import { GeneratorProc, type ScriptHost } from '../generator-proc.js';
-import type { Proc } from '../proc.js';
-import { resolvePath } from '../vfs.js';
-import { oneShot } from '../timeline-proc.js';
 import type { Exec } from '../../shell/io.js';
-import { genericCpu, genericMemory } from './generic.js';
+import { GeneratorProc, type ScriptHost } from '../generator-proc.js';
+import { own } from '../own.js';
+import type { Proc } from '../proc.js';
+import { oneShot } from '../timeline-proc.js';
+import { resolvePath } from '../vfs.js';
+import { genericCpu, genericMemory, waitingOnStdin } from './generic.js';
 import { MIB, type ProgramEnv } from './program.js';
-import { callArgs, Opaque, splitTopLevel, stringLiteral } from './script-text.js';
+import { callArgs, matchingClose, Opaque, splitTopLevel, stringLiteral } from './script-text.js';
 
 const BUILTINS = new Set(
   'http https fs path os util events stream crypto url child_process net dns zlib querystring buffer process timers readline cluster worker_threads assert'.split(
@@ -58,17 +59,23 @@ class MiniNode {
     const sums = splitTopLevel(t, [' + ']);
     if (sums.length > 1) {
       const vals = sums.map((x) => this.eval(x));
-      return vals.every((v) => typeof v === 'number') ? vals.reduce<number>((a, b) => a + (b as number), 0) : vals.map(String).join('');
+      return vals.every((v) => typeof v === 'number')
+        ? vals.reduce<number>((a, b) => a + (b as number), 0)
+        : vals.map(String).join('');
     }
     const lit = stringLiteral(t);
-    if (lit) return lit.quote === '`' ? lit.value.replace(/\$\{([^}]+)\}/g, (_m, e: string) => String(this.eval(e))) : lit.value;
+    if (lit)
+      return lit.quote === '`'
+        ? lit.value.replace(/\$\{([^}]+)\}/g, (_m, e: string) => String(this.eval(e)))
+        : lit.value;
     if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
     if (t === 'true' || t === 'false') return t === 'true';
     if (t === 'null' || t === 'undefined') return t === 'null' ? null : undefined;
     const env = /^process\.env(?:\.([A-Za-z_]\w*)|\[(.+)\])$/.exec(t);
-    if (env) return this.env.io.env[env[1] ?? String(this.eval(env[2] ?? ''))];
+    if (env) return own(this.env.io.env, env[1] ?? String(this.eval(env[2] ?? '')));
     const req = callArgs(t, 'require');
     if (req !== undefined) return this.require(String(this.eval(req)));
+    if (t.startsWith('(') && matchingClose(t, 0) === t.length - 1) return this.eval(t.slice(1, -1));
     if (/^[A-Za-z_$][\w$]*$/.test(t) && this.vars.has(t)) return this.vars.get(t);
     throw new Opaque(t);
   }
@@ -114,14 +121,18 @@ class MiniNode {
     const thrown = /^throw\s+(?:new\s+)?(\w*Error)\((.*)\)$/.exec(t);
     if (thrown?.[1]) {
       const msg = thrown[2] ? String(this.eval(thrown[2])) : '';
-      throw new NodeThrow(`${this.where}:${line}\n${t}\n^\n`, `${thrown[1]}${msg ? `: ${msg}` : ''}\n    at ${this.where}:${line}:1`);
+      throw new NodeThrow(
+        `${this.where}:${line}\n${t}\n^\n`,
+        `${thrown[1]}${msg ? `: ${msg}` : ''}\n    at ${this.where}:${line}:1`,
+      );
     }
     const decl = /^(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(.+)$/.exec(t);
     if (decl?.[1] && decl[2] && !/\.listen\(/.test(decl[2])) {
       this.vars.set(decl[1], this.eval(decl[2]));
       return;
     }
-    const timer = /^(setInterval|setTimeout)\(\s*(?:\(\)\s*=>\s*\{?|function\s*\(\)\s*\{)(.*?)\}?\s*,\s*(\d+)\s*\)$/s.exec(t);
+    const timer =
+      /^(setInterval|setTimeout)\(\s*(?:\(\)\s*=>\s*\{?|function\s*\(\)\s*\{)(.*?)\}?\s*,\s*(\d+)\s*\)$/s.exec(t);
     if (timer?.[2] !== undefined && timer[3]) {
       const every = timer[1] === 'setInterval' ? Math.max(1, Number(timer[3])) : undefined;
       this.timers.push({ atMs: this.host.now() + Number(timer[3]), every, body: timer[2] });
@@ -130,7 +141,7 @@ class MiniNode {
     const listen = /\.listen\(\s*([^,)]+)/.exec(t);
     if (listen?.[1]) {
       const port = Number(this.eval(listen[1]));
-      const body = /res\.end\(\s*(['"`])(.*?)\1/.exec(t)?.[2] ?? '';
+      const body = /\w+\.end\(\s*(['"`])(.*?)\1/.exec(t)?.[2] ?? '';
       this.host.listen([port], () => ({ status: 200, body }));
       this.listening = true;
       return;
@@ -160,6 +171,7 @@ export function startNode(argv: readonly string[], env: ProgramEnv): Proc {
   const version = env.ctx.image.version ?? '22.18.0';
   const evalIdx = argv.findIndex((a) => a === '-e' || a === '--eval' || a === '-p' || a === '--print');
   const script = argv.slice(1).find((a) => !a.startsWith('-'));
+  if (evalIdx < 0 && script === undefined && env.io.stdinOpen) return waitingOnStdin(env, 40);
   let code = env.io.stdin;
   let where = '[stdin]';
   if (evalIdx > 0) {

@@ -27,7 +27,7 @@ const ROOT_REFUSED = [
 ];
 
 const READY_MS = 3500;
-export const POSTGRES_PROTOCOL_ERROR = 'net/http: HTTP/1.x transport connection broken: malformed HTTP response "N"';
+const POSTGRES_PROTOCOL_ERROR = 'net/http: HTTP/1.x transport connection broken: malformed HTTP response "N"';
 
 /** `VAR` or the contents of the file named by `VAR_FILE`, as the images' file_env helper reads them. */
 export function fileEnv(env: ProgramEnv, name: string): string | undefined {
@@ -41,7 +41,12 @@ export function fileEnv(env: ProgramEnv, name: string): string | undefined {
 
 /** `postgres` run by docker-entrypoint.sh (`entrypoint`) or directly (as root, which postgres refuses). */
 export function startPostgres(argv: readonly string[], env: ProgramEnv, entrypoint: boolean): Proc {
-  if (!entrypoint) return oneShot(env.io, 1, ROOT_REFUSED.map((text) => ({ stream: 'stderr', text })));
+  if (!entrypoint)
+    return oneShot(
+      env.io,
+      1,
+      ROOT_REFUSED.map((text) => ({ stream: 'stderr', text })),
+    );
   const trust = env.io.env.POSTGRES_HOST_AUTH_METHOD === 'trust';
   if (!fileEnv(env, 'POSTGRES_PASSWORD') && !trust) {
     return new TimelineProc(
@@ -86,9 +91,11 @@ export function startPostgres(argv: readonly string[], env: ProgramEnv, entrypoi
       'selecting default time zone ... Etc/UTC',
       'creating configuration files ... ok',
     ].map((t) => out(100, t)),
-    ...['running bootstrap script ... ok', 'performing post-bootstrap initialization ... ok', 'syncing data to disk ... ok'].map(
-      (t) => out(1200, t),
-    ),
+    ...[
+      'running bootstrap script ... ok',
+      'performing post-bootstrap initialization ... ok',
+      'syncing data to disk ... ok',
+    ].map((t) => out(1200, t)),
     out(1300, ''),
     out(1300, ''),
     out(1300, 'Success. You can now start the database server using:'),
@@ -138,7 +145,9 @@ export function startPgIsReady(argv: readonly string[], env: ProgramEnv): Proc {
   const port = Number(optionValue(argv, ['-p', '--port']) ?? 5432);
   const where = host && host !== 'localhost' && host !== '127.0.0.1' ? host : '/var/run/postgresql';
   const local = host === undefined || host === 'localhost' || host === '127.0.0.1';
-  const up = local ? env.ctx.localhost.listens(port, env.io.startMs) : env.ctx.network?.resolve(host ?? '') !== undefined;
+  const up = local
+    ? env.ctx.localhost.listens(port, env.io.startMs)
+    : env.ctx.network?.resolve(host ?? '') !== undefined;
   return oneShot(env.io, up ? 0 : 2, [
     { stream: 'stdout', text: `${where}:${port} - ${up ? 'accepting connections' : 'no response'}` },
   ]);

@@ -1,14 +1,12 @@
 // What a program factory gets, and small helpers the programs share.
 
-import type { Proc, ProcContext, SpawnIo } from '../proc.js';
+import type { ProcContext, SpawnIo } from '../proc.js';
 
 export interface ProgramEnv {
   readonly ctx: ProcContext;
   readonly io: SpawnIo;
   readonly pid: number;
 }
-
-export type ProgramFactory = (argv: readonly string[], env: ProgramEnv) => Proc;
 
 export const MIB = 1024 * 1024;
 
@@ -28,4 +26,44 @@ export function optionValue(argv: readonly string[], names: readonly string[]): 
     }
   }
   return undefined;
+}
+
+export interface ParsedOptions {
+  /** Short letters (`q`) and long names (`--spider`) given without a value. */
+  readonly flags: ReadonlySet<string>;
+  /** Short letters (`O`) and long names (`--output`) given with a value. */
+  readonly values: ReadonlyMap<string, string>;
+  readonly operands: readonly string[];
+}
+
+/** getopt-style parsing: short options cluster (`-qO-`); letters in `valued` and names in `valuedLong` take a value. */
+export function getopt(args: readonly string[], valued: string, valuedLong: readonly string[] = []): ParsedOptions {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  const operands: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq === -1 ? a : a.slice(0, eq);
+      if (eq !== -1) values.set(name, a.slice(eq + 1));
+      else if (valuedLong.includes(name)) values.set(name, args[++i] ?? '');
+      else flags.add(name);
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (let k = 1; k < a.length; k++) {
+        const letter = a[k] ?? '';
+        if (!valued.includes(letter)) {
+          flags.add(letter);
+          continue;
+        }
+        values.set(letter, k + 1 < a.length ? a.slice(k + 1) : (args[++i] ?? ''));
+        break;
+      }
+    } else operands.push(a);
+  }
+  return { flags, values, operands };
 }

@@ -4,16 +4,17 @@
 // rest of the program opaque: it then runs like an unknown image's app. stdout is block-buffered on a pipe
 // unless -u / PYTHONUNBUFFERED, exactly the surprise real users hit.
 
+import type { Exec } from '../../shell/io.js';
 import { clfTime } from '../clock-format.js';
 import { GeneratorProc, type ScriptHost } from '../generator-proc.js';
+import { own } from '../own.js';
 import type { HttpResponse, Proc } from '../proc.js';
-import { resolvePath } from '../vfs.js';
 import { oneShot } from '../timeline-proc.js';
-import { genericCpu, genericMemory } from './generic.js';
+import { resolvePath } from '../vfs.js';
+import { genericCpu, genericMemory, waitingOnStdin } from './generic.js';
 import { MIB, type ProgramEnv } from './program.js';
-import { callArgs, Opaque, splitTopLevel, stringLiteral } from './script-text.js';
+import { callArgs, matchingClose, Opaque, splitTopLevel, stringLiteral } from './script-text.js';
 import { lookupStatic } from './static-site.js';
-import type { Exec } from '../../shell/io.js';
 
 const STDLIB = new Set(
   (
@@ -46,7 +47,11 @@ interface Stmt {
 }
 
 /** Logical statements with `while`/`for` bodies nested by indentation. */
-function parseBlock(lines: readonly { indent: number; text: string; line: number }[], from: number, indent: number): [Stmt[], number] {
+function parseBlock(
+  lines: readonly { indent: number; text: string; line: number }[],
+  from: number,
+  indent: number,
+): [Stmt[], number] {
   const out: Stmt[] = [];
   let i = from;
   while (i < lines.length) {
@@ -60,10 +65,18 @@ function parseBlock(lines: readonly { indent: number; text: string; line: number
     }
     const head = l.text.slice(0, l.text.length - (header[2]?.length ?? 0)).trim();
     if (header[2]) {
-      out.push({ text: head, line: l.line, body: splitTopLevel(header[2], [';']).map((text) => ({ text, line: l.line })) });
+      out.push({
+        text: head,
+        line: l.line,
+        body: splitTopLevel(header[2], [';']).map((text) => ({ text, line: l.line })),
+      });
       continue;
     }
-    const [body, next] = parseBlock(lines, i, (lines[i]?.indent ?? indent) > indent ? (lines[i]?.indent ?? indent + 1) : indent + 1);
+    const [body, next] = parseBlock(
+      lines,
+      i,
+      (lines[i]?.indent ?? indent) > indent ? (lines[i]?.indent ?? indent + 1) : indent + 1,
+    );
     out.push({ text: head, line: l.line, body });
     i = next;
   }
@@ -89,22 +102,30 @@ class MiniPython {
   ) {}
 
   private env_(name: string): string | undefined {
-    return this.env.io.env[name];
+    return own(this.env.io.env, name);
   }
 
   eval(text: string): Value {
     const t = text.trim();
     const ors = splitTopLevel(t, [' or ']);
-    if (ors.length > 1) return ors.map((x) => this.eval(x)).find((v) => v !== '' && v !== 0 && v !== null && v !== false) ?? this.eval(ors[ors.length - 1] ?? '');
+    if (ors.length > 1)
+      return (
+        ors.map((x) => this.eval(x)).find((v) => v !== '' && v !== 0 && v !== null && v !== false) ??
+        this.eval(ors[ors.length - 1] ?? '')
+      );
     const sums = splitTopLevel(t, [' + ']);
     if (sums.length > 1) {
       const vals = sums.map((x) => this.eval(x));
-      return vals.every((v) => typeof v === 'number') ? vals.reduce<number>((a, b) => a + (b as number), 0) : vals.join('');
+      return vals.every((v) => typeof v === 'number')
+        ? vals.reduce<number>((a, b) => a + (b as number), 0)
+        : vals.join('');
     }
     const lit = stringLiteral(t);
     if (lit) return lit.value;
     if (/^[fF](['"]).*\1$/.test(t)) {
-      return (stringLiteral(t.slice(1))?.value ?? '').replace(/\{([^{}]+)\}/g, (_m, e: string) => this.str(this.eval(e)));
+      return (stringLiteral(t.slice(1))?.value ?? '').replace(/\{([^{}]+)\}/g, (_m, e: string) =>
+        this.str(this.eval(e)),
+      );
     }
     if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
     if (t === 'True' || t === 'False') return t === 'True';
@@ -127,11 +148,12 @@ class MiniPython {
       const v = this.eval(inner);
       if (fn === 'str') return this.str(v);
       if (fn === 'len') return this.str(v).length;
-      if (!/^\s*-?\d+\s*$/.test(this.str(v))) throw new PyError('ValueError', `invalid literal for int() with base 10: '${this.str(v)}'`);
+      if (!/^\s*-?\d+\s*$/.test(this.str(v)))
+        throw new PyError('ValueError', `invalid literal for int() with base 10: '${this.str(v)}'`);
       return Number(v);
     }
     if (/^sys\.argv\[\d+\]$/.test(t)) return this.argv[Number(/\d+/.exec(t)?.[0])] ?? null;
-    if (t.startsWith('(') && t.endsWith(')')) return this.eval(t.slice(1, -1));
+    if (t.startsWith('(') && matchingClose(t, 0) === t.length - 1) return this.eval(t.slice(1, -1));
     if (/^[A-Za-z_]\w*$/.test(t)) {
       const v = this.vars.get(t);
       if (v === undefined) throw new PyError('NameError', `name '${t}' is not defined`);
@@ -150,7 +172,8 @@ class MiniPython {
 
   private *stmt(s: Stmt): Exec<void> {
     const t = s.text;
-    const imp = /^(?:import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)|from\s+([\w.]+)\s+import\s+.+)$/.exec(t);
+    const imp =
+      /^(?:import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)|from\s+([\w.]+)\s+import\s+.+)$/.exec(t);
     if (imp) {
       const modules = imp[1] ? imp[1].split(',').map((m) => m.trim().split(/\s+/)[0] ?? '') : [imp[2] ?? ''];
       for (const m of modules) {
@@ -164,7 +187,10 @@ class MiniPython {
     if (print !== undefined) {
       const args = splitTopLevel(print, [',']);
       const toErr = args.some((a) => /^file\s*=\s*sys\.stderr$/.test(a));
-      const text = args.filter((a) => !/^\w+\s*=/.test(a)).map((a) => this.str(this.eval(a))).join(' ');
+      const text = args
+        .filter((a) => !/^\w+\s*=/.test(a))
+        .map((a) => this.str(this.eval(a)))
+        .join(' ');
       if (toErr) this.host.err(`${text}\n`);
       else this.host.out(`${text}\n`);
       if (args.some((a) => /^flush\s*=\s*True$/.test(a))) this.host.flush();
@@ -204,7 +230,7 @@ class MiniPython {
       for (;;) {
         const before = this.host.now();
         yield* this.run(body);
-        if (this.host.now() === before) yield { kind: 'sleep', ms: 10 };
+        if (this.host.now() === before) yield { kind: 'sleep', ms: 100 };
       }
     }
     const range = /^for\s+([A-Za-z_]\w*)\s+in\s+range\((.+)\)\s*:$/.exec(s.text);
@@ -236,11 +262,15 @@ function httpServer(args: readonly string[], env: ProgramEnv, host: ScriptHost):
     host.setMemory(15 * MIB);
     host.listen([port], (req): HttpResponse => {
       const found = lookupStatic(env.ctx.fs, args.includes('--directory') ? dir : env.io.cwd, req.path);
-      const when = clfTime(env.ctx.host.epochMs + req.atMs).replace(':', ' ').replace(/ \+0000$/, '');
+      const when = clfTime(env.ctx.host.epochMs + req.atMs)
+        .replace(':', ' ')
+        .replace(/ \+0000$/, '');
       const status = found.kind === 'missing' ? 404 : 200;
-      if (status === 404) env.io.stderr.write(`${req.remoteAddr} - - [${when}] code 404, message File not found\n`, req.atMs);
+      if (status === 404)
+        env.io.stderr.write(`${req.remoteAddr} - - [${when}] code 404, message File not found\n`, req.atMs);
       env.io.stderr.write(`${req.remoteAddr} - - [${when}] "GET ${req.path} HTTP/1.0" ${status} -\n`, req.atMs);
-      const body = found.kind === 'file' ? found.content : status === 404 ? 'File not found' : '<!DOCTYPE HTML>\n<html></html>\n';
+      const body =
+        found.kind === 'file' ? found.content : status === 404 ? 'File not found' : '<!DOCTYPE HTML>\n<html></html>\n';
       return { status, body };
     });
     yield { kind: 'sleep', ms: Number.POSITIVE_INFINITY };
@@ -257,6 +287,7 @@ export function startPython(argv: readonly string[], env: ProgramEnv): Proc {
     i += argv[i] === '-X' || argv[i] === '-W' ? 2 : 1;
   }
   const mode = argv[i];
+  if ((mode === undefined || mode === '-') && env.io.stdinOpen) return waitingOnStdin(env, 9);
   let code = env.io.stdin;
   let file = '<stdin>';
   let rest = argv.slice(i + 1);

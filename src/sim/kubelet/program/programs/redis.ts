@@ -2,11 +2,12 @@
 
 import { redisTime } from '../clock-format.js';
 import type { Proc } from '../proc.js';
-import { resolvePath } from '../vfs.js';
 import { flat, oneShot, type TimedLine, TimelineProc } from '../timeline-proc.js';
+import { resolvePath } from '../vfs.js';
 import { MIB, optionValue, type ProgramEnv, wallClock } from './program.js';
 
-export const REDIS_PROTOCOL_ERROR = 'net/http: HTTP/1.x transport connection broken: malformed HTTP response "-ERR wrong number of arguments for \'get\' command"';
+const REDIS_PROTOCOL_ERROR =
+  'net/http: HTTP/1.x transport connection broken: malformed HTTP response "-ERR wrong number of arguments for \'get\' command"';
 
 export function startRedisServer(argv: readonly string[], env: ProgramEnv): Proc {
   const version = env.ctx.image.version ?? '7.4.5';
@@ -66,7 +67,8 @@ export function startRedisCli(argv: readonly string[], env: ProgramEnv): Proc {
   const local = host === '127.0.0.1' || host === 'localhost';
   const up = local ? env.ctx.localhost.listens(port, env.io.startMs) : env.ctx.network?.resolve(host) !== undefined;
   if (!up) {
-    const why = local || env.ctx.network?.resolve(host) !== undefined ? 'Connection refused' : 'Name or service not known';
+    const why =
+      local || env.ctx.network?.resolve(host) !== undefined ? 'Connection refused' : 'Name or service not known';
     return oneShot(env.io, 1, [{ stream: 'stderr', text: `Could not connect to Redis at ${host}:${port}: ${why}` }]);
   }
   const command = (words[0] ?? '').toLowerCase();

@@ -33,7 +33,16 @@ export function splitTopLevel(text: string, seps: readonly string[]): string[] {
   return out.map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-const ESC: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '`': '`', $: '$' };
+const ESC: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '`': '`',
+  $: '$',
+};
 
 /** A whole-string literal `'..'`, `".."` (or backquoted): its value, or undefined when `text` is not one. */
 export function stringLiteral(text: string): { value: string; quote: string } | undefined {

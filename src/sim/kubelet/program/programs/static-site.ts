@@ -20,7 +20,12 @@ export function requestPath(target: string): string {
   }
 }
 
-export function lookupStatic(fs: Vfs, root: string, target: string, index: readonly string[] = ['index.html']): StaticLookup {
+export function lookupStatic(
+  fs: Vfs,
+  root: string,
+  target: string,
+  index: readonly string[] = ['index.html'],
+): StaticLookup {
   const uri = requestPath(target);
   const path = resolvePath(`${root}/${uri}`);
   const st = fs.stat(path);

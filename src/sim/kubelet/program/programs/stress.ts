@@ -39,7 +39,11 @@ function leadingInt(text: string): number | undefined {
   const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)/.exec(text);
   if (!m?.[2]) return undefined;
   const digits = m[2];
-  const v = /^0[xX]/.test(digits) ? Number.parseInt(digits, 16) : /^0/.test(digits) ? Number.parseInt(digits || '0', 8) : Number(digits);
+  const v = /^0[xX]/.test(digits)
+    ? Number.parseInt(digits, 16)
+    : /^0/.test(digits)
+      ? Number.parseInt(digits || '0', 8)
+      : Number(digits);
   return m[1] === '-' ? -v : v;
 }
 
@@ -72,13 +76,24 @@ function usage(prog: string): string[] {
 }
 
 function parse(argv: readonly string[], prog: string, pid: number): StressOptions {
-  const o: StressOptions = { verbose: false, quiet: false, timeoutS: 0, cpu: 0, io: 0, vm: 0, vmBytes: 256 * MIB, vmHang: -1, hdd: 0 };
+  const o: StressOptions = {
+    verbose: false,
+    quiet: false,
+    timeoutS: 0,
+    cpu: 0,
+    io: 0,
+    vm: 0,
+    vmBytes: 256 * MIB,
+    vmHang: -1,
+    hdd: 0,
+  };
   const fail = (line: number, message: string): never => {
     throw new StressExit(1, [{ atMs: 0, stream: 'stderr', text: `${prog}: FAIL: [${pid}] (${line}) ${message}` }]);
   };
   const suffixed = (arg: string, table: Readonly<Record<string, number>>, size: boolean): number => {
     const last = arg[arg.length - 1]?.toLowerCase() ?? '';
-    if (!/\d/.test(last) && table[last] === undefined) fail(size ? 556 : 614, `unrecognized suffix: ${arg[arg.length - 1]}`);
+    if (!/\d/.test(last) && table[last] === undefined)
+      fail(size ? 556 : 614, `unrecognized suffix: ${arg[arg.length - 1]}`);
     const v = leadingInt(arg);
     if (v === undefined) fail(size ? 563 : 621, `invalid number: ${arg}`);
     const factor = table[last];
@@ -89,11 +104,16 @@ function parse(argv: readonly string[], prog: string, pid: number): StressOption
     const arg = argv[i] ?? '';
     const value = (name: string): string => {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('-') && !/\d/.test(next[1] ?? ''))) fail(118, `missing argument to option '${name}'`);
+      if (next === undefined || (next.startsWith('-') && !/\d/.test(next[1] ?? '')))
+        fail(118, `missing argument to option '${name}'`);
       i++;
       return next ?? '';
     };
-    if (arg === '--help' || arg === '-?') throw new StressExit(0, usage(prog).map((text) => ({ atMs: 0, stream: 'stdout', text })));
+    if (arg === '--help' || arg === '-?')
+      throw new StressExit(
+        0,
+        usage(prog).map((text) => ({ atMs: 0, stream: 'stdout', text })),
+      );
     if (arg === '--version') throw new StressExit(0, [{ atMs: 0, stream: 'stdout', text: `${prog} 1.0.4` }]);
     if (arg === '--verbose' || arg === '-v') o.verbose = true;
     else if (arg === '--quiet' || arg === '-q') o.quiet = true;
@@ -133,9 +153,19 @@ export function startStress(argv: readonly string[], env: ProgramEnv): Proc {
     throw e;
   }
   const workers = o.cpu + o.io + o.vm + o.hdd;
-  if (workers === 0) return quick(0, usage(prog).map((text) => ({ atMs: 0, stream: 'stdout', text })));
-  const info = (atMs: number, text: string): TimedLine => ({ atMs, stream: 'stdout', text: `${prog}: info: [${pid}] ${text}` });
-  const lines: TimedLine[] = o.quiet ? [] : [info(0, `dispatching hogs: ${o.cpu} cpu, ${o.io} io, ${o.vm} vm, ${o.hdd} hdd`)];
+  if (workers === 0)
+    return quick(
+      0,
+      usage(prog).map((text) => ({ atMs: 0, stream: 'stdout', text })),
+    );
+  const info = (atMs: number, text: string): TimedLine => ({
+    atMs,
+    stream: 'stdout',
+    text: `${prog}: info: [${pid}] ${text}`,
+  });
+  const lines: TimedLine[] = o.quiet
+    ? []
+    : [info(0, `dispatching hogs: ${o.cpu} cpu, ${o.io} io, ${o.vm} vm, ${o.hdd} hdd`)];
   const dbg = (atMs: number, who: number, text: string): void => {
     if (o.verbose) lines.push({ atMs, stream: 'stdout', text: `${prog}: dbug: [${who}] ${text}` });
   };

@@ -25,7 +25,9 @@ function longEntry(ctx: UtilContext, path: string, name: string): string {
   const st = ctx.fs.stat(path);
   const dir = st?.type === 'dir';
   const mode = dir ? 0o755 : st?.type === 'file' ? st.mode : 0o644;
-  const rwx = [6, 3, 0].map((s) => ['r', 'w', 'x'].map((c, i) => ((mode >> (s + 2 - i)) & 1 ? c : '-')).join('')).join('');
+  const rwx = [6, 3, 0]
+    .map((s) => ['r', 'w', 'x'].map((c, i) => ((mode >> (s + 2 - i)) & 1 ? c : '-')).join(''))
+    .join('');
   const size = st?.type === 'file' ? st.size : 4096;
   const when = new Date(ctx.host.epochMs).toUTCString().slice(8, 11);
   const day = String(new Date(ctx.host.epochMs).getUTCDate()).padStart(2);

@@ -13,6 +13,7 @@ import {
   nohup,
   nproc,
   printenv,
+  pwd,
   sleep,
   timeout,
   uname,
@@ -20,22 +21,7 @@ import {
   whoami,
 } from './system.js';
 import { testCommand } from './test-command.js';
-import {
-  basenameUtil,
-  cat,
-  cut,
-  dirnameUtil,
-  echo,
-  grep,
-  head,
-  printf,
-  seq,
-  sort,
-  tail,
-  tee,
-  tr,
-  wc,
-} from './text.js';
+import { basenameUtil, cat, cut, dirnameUtil, echo, grep, head, printf, seq, sort, tail, tee, tr, wc } from './text.js';
 
 const ok: Utility = () => 0;
 const fail: Utility = () => 1;
@@ -70,6 +56,7 @@ export const UTILITIES: ReadonlyMap<string, Utility> = new Map<string, Utility>(
   ['env', env],
   ['printenv', printenv],
   ['nohup', nohup],
+  ['pwd', pwd],
   ['hostname', hostname],
   ['whoami', whoami],
   ['id', id],

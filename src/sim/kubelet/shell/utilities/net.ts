@@ -2,7 +2,7 @@
 // localhost; other hosts go through the optional network hook, and without it do not resolve.
 
 import { reasonPhrase } from '../../program/http-status.js';
-import { optionValue } from '../../program/programs/program.js';
+import { getopt } from '../../program/programs/program.js';
 import { resolvePath } from '../../program/vfs.js';
 import type { UtilContext, Utility } from '../io.js';
 
@@ -38,29 +38,31 @@ function fetchUrl(ctx: UtilContext, raw: string, userAgent: string): Fetched {
     const ip = t.host === ctx.host.podIp ? t.host : '127.0.0.1';
     const r = ctx.localhost.httpGet(t.port, t.path, ctx.now(), userAgent);
     if (!r) return { kind: 'refused', ip };
-    return 'status' in r ? { kind: 'ok', status: r.status, body: r.body, ip } : { kind: 'protocol', message: r.protocolError };
+    return 'status' in r
+      ? { kind: 'ok', status: r.status, body: r.body, ip }
+      : { kind: 'protocol', message: r.protocolError };
   }
   const ip = /^[\d.]+$/.test(t.host) ? t.host : ctx.network?.resolve(t.host);
   if (ip === undefined || !ctx.network) return ip === undefined ? { kind: 'unresolved' } : { kind: 'refused', ip };
   const r = ctx.network.httpGet(t.host, t.port, t.path);
   if ('refused' in r) return { kind: 'refused', ip };
-  return r.error !== undefined ? { kind: 'protocol', message: r.error } : { kind: 'ok', status: r.status, body: r.body ?? '', ip };
-}
-
-const WITH_VALUE = new Set(['-O', '-o', '-T', '-t', '-w', '-H', '-X', '-d', '-m', '-U', '-u', '--header', '--max-time']);
-
-function urlOperand(args: readonly string[]): string | undefined {
-  return args.find((a, i) => !a.startsWith('-') && !WITH_VALUE.has(args[i - 1] ?? ''));
+  return r.error !== undefined
+    ? { kind: 'protocol', message: r.error }
+    : { kind: 'ok', status: r.status, body: r.body ?? '', ip };
 }
 
 export const wget: Utility = (argv, ctx) => {
-  const args = argv.slice(1);
-  const quiet = args.some((a) => /^-[a-zA-Z]*q/.test(a) || a === '--quiet');
-  const spider = args.includes('--spider');
-  const url = urlOperand(args);
+  const opts = getopt(argv.slice(1), 'OTtUYeP', ['--output-document', '--timeout', '--user-agent', '--header']);
+  const quiet = opts.flags.has('q') || opts.flags.has('--quiet');
+  const spider = opts.flags.has('--spider');
+  const url = opts.operands[0];
   const busybox = ctx.tools.style === 'busybox';
   if (url === undefined) {
-    ctx.err(busybox ? 'BusyBox v1.37.0 multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] URL...\n' : 'wget: missing URL\n');
+    ctx.err(
+      busybox
+        ? 'BusyBox v1.37.0 multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] URL...\n'
+        : 'wget: missing URL\n',
+    );
     return 1;
   }
   const t = parseUrl(url);
@@ -81,9 +83,15 @@ export const wget: Utility = (argv, ctx) => {
     ctx.err(busybox ? 'wget: bad header line: -ERR\n' : 'Read error (Connection reset by peer) in headers.\n');
     return busybox ? 1 : 4;
   }
-  say(busybox ? `Connecting to ${t?.host}:${t?.port} (${r.ip}:${t?.port})` : `Connecting to ${t?.host}|${r.ip}|:${t?.port}...`);
+  say(
+    busybox
+      ? `Connecting to ${t?.host}:${t?.port} (${r.ip}:${t?.port})`
+      : `Connecting to ${t?.host}|${r.ip}|:${t?.port}...`,
+  );
   if (r.kind === 'refused') {
-    ctx.err(busybox ? `wget: can't connect to remote host (${r.ip}): Connection refused\n` : 'failed: Connection refused.\n');
+    ctx.err(
+      busybox ? `wget: can't connect to remote host (${r.ip}): Connection refused\n` : 'failed: Connection refused.\n',
+    );
     return busybox ? 1 : 4;
   }
   if (r.status >= 400) {
@@ -98,7 +106,8 @@ export const wget: Utility = (argv, ctx) => {
     say('remote file exists');
     return 0;
   }
-  const out = optionValue(args, ['-O', '--output-document']) ?? (t?.path.split('/').pop() || 'index.html');
+  const out =
+    opts.values.get('O') ?? opts.values.get('--output-document') ?? (t?.path.split('/').pop() || 'index.html');
   if (out === '-') {
     say('writing to stdout');
     ctx.out(r.body);
@@ -107,7 +116,9 @@ export const wget: Utility = (argv, ctx) => {
   }
   const error = ctx.fs.write(resolvePath(out, ctx.cwd), r.body, false);
   if (error) {
-    ctx.err(`wget: can't open '${out}': ${error === 'EROFS' ? 'Read-only file system' : 'No such file or directory'}\n`);
+    ctx.err(
+      `wget: can't open '${out}': ${error === 'EROFS' ? 'Read-only file system' : 'No such file or directory'}\n`,
+    );
     return 1;
   }
   say(`saving to '${out}'`);
@@ -115,13 +126,26 @@ export const wget: Utility = (argv, ctx) => {
   return 0;
 };
 
+const CURL_VALUED = [
+  '--output',
+  '--write-out',
+  '--header',
+  '--request',
+  '--data',
+  '--max-time',
+  '--connect-timeout',
+  '--user',
+  '--user-agent',
+  '--retry',
+];
+
 export const curl: Utility = (argv, ctx) => {
-  const args = argv.slice(1);
-  const flags = args.filter((a) => /^-[a-zA-Z]+$/.test(a)).join('');
-  const silent = flags.includes('s') || args.includes('--silent');
-  const showErrors = flags.includes('S') || args.includes('--show-error');
-  const fail = flags.includes('f') || args.includes('--fail');
-  const url = urlOperand(args);
+  const opts = getopt(argv.slice(1), 'owHXdmuAebcTKExrCF', CURL_VALUED);
+  const has = (short: string, long: string): boolean => opts.flags.has(short) || opts.flags.has(long);
+  const silent = has('s', '--silent');
+  const showErrors = has('S', '--show-error');
+  const fail = has('f', '--fail');
+  const url = opts.operands[0];
   const complain = (code: number, message: string): number => {
     if (!silent || showErrors) ctx.err(`curl: (${code}) ${message}\n`);
     return code;
@@ -139,12 +163,12 @@ export const curl: Utility = (argv, ctx) => {
   }
   if (r.kind === 'protocol') return complain(1, 'Received HTTP/0.9 when not allowed');
   if (fail && r.status >= 400) return complain(22, `The requested URL returned error: ${r.status}`);
-  const head = flags.includes('I') || args.includes('--head');
+  const head = has('I', '--head');
   const body = head ? `HTTP/1.1 ${r.status} ${reasonPhrase(r.status)}\r\n\r\n` : r.body;
-  const output = optionValue(args, ['-o', '--output']);
+  const output = opts.values.get('o') ?? opts.values.get('--output');
   if (output !== undefined && output !== '-') ctx.fs.write(resolvePath(output, ctx.cwd), body, false);
   else ctx.out(body);
-  const format = optionValue(args, ['-w', '--write-out']);
+  const format = opts.values.get('w') ?? opts.values.get('--write-out');
   if (format) ctx.out(format.replace(/%\{http_code\}/g, String(r.status)).replace(/\\n/g, '\n'));
   return 0;
 };

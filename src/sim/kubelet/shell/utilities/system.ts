@@ -1,12 +1,13 @@
 // System utilities: sleep (simulated time), timeout, date, env/printenv, hostname, id, uname, which, nohup.
 
 import { dateDefault, strftime } from '../../program/clock-format.js';
+import { own } from '../../program/own.js';
 import type { Exec, UtilContext, Utility } from '../io.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = { '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `sleep`'s operand: `5`, `0.5`, `2m`, `1h`, `infinity`; undefined when invalid. */
-export function parseSleep(arg: string): number | undefined {
+function parseSleep(arg: string): number | undefined {
   if (/^(inf|infinity)$/i.test(arg)) return Number.POSITIVE_INFINITY;
   const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(arg);
   if (!m?.[1]) return undefined;
@@ -21,7 +22,11 @@ function* sleepFor(ms: number): Exec {
 export const sleep: Utility = (argv, ctx) => {
   const args = argv.slice(1);
   if (args.length === 0) {
-    ctx.err(ctx.tools.style === 'busybox' ? 'BusyBox v1.37.0 multi-call binary.\n\nUsage: sleep [N]...\n' : 'sleep: missing operand\n');
+    ctx.err(
+      ctx.tools.style === 'busybox'
+        ? 'BusyBox v1.37.0 multi-call binary.\n\nUsage: sleep [N]...\n'
+        : 'sleep: missing operand\n',
+    );
     return 1;
   }
   let total = 0;
@@ -52,7 +57,8 @@ export const timeout: Utility = (argv, ctx) => {
     for (;;) {
       const step = inner.next(resume);
       if (step.done) {
-        if (step.value === undefined) ctx.err(`timeout: failed to run command '${args[1]}': No such file or directory\n`);
+        if (step.value === undefined)
+          ctx.err(`timeout: failed to run command '${args[1]}': No such file or directory\n`);
         return step.value ?? 127;
       }
       const effect = step.value;
@@ -119,7 +125,7 @@ export const printenv: Utility = (argv, ctx) => {
   }
   let status = 0;
   for (const n of names) {
-    const v = ctx.env[n];
+    const v = own(ctx.env, n);
     if (v === undefined) status = 1;
     else ctx.out(`${v}\n`);
   }
@@ -133,6 +139,11 @@ export const nohup: Utility = (argv, ctx) =>
     ctx.err(`nohup: failed to run command '${argv[1] ?? ''}': No such file or directory\n`);
     return 127;
   })();
+
+export const pwd: Utility = (_argv, ctx) => {
+  ctx.out(`${ctx.cwd}\n`);
+  return 0;
+};
 
 export const hostname: Utility = (argv, ctx) => {
   ctx.out(`${argv.includes('-i') ? ctx.host.podIp : ctx.host.hostname}\n`);

@@ -49,7 +49,11 @@ class Evaluator {
     if (!/^\s*-?\d+\s*$/.test(v)) {
       const flavour = this.ctx.shell;
       throw new TestError(
-        flavour === 'dash' ? `Illegal number: ${v}` : flavour === 'ash' ? `${v}: bad number` : `${v}: integer expression expected`,
+        flavour === 'dash'
+          ? `Illegal number: ${v}`
+          : flavour === 'ash'
+            ? `${v}: bad number`
+            : `${v}: integer expression expected`,
       );
     }
     return Number(v);
@@ -139,7 +143,11 @@ class Evaluator {
       case '>':
         return l > r;
       case '=~':
-        return new RegExp(r).test(l);
+        try {
+          return new RegExp(r).test(l);
+        } catch {
+          throw new TestError('syntax error in regular expression');
+        }
       case '-eq':
         return this.int(l) === this.int(r);
       case '-ne':

@@ -17,7 +17,7 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** Backslash escapes as `echo -e`, dash's echo and printf's `%b` interpret them; `\c` stops output. */
-export function interpretEscapes(text: string): { text: string; stop: boolean } {
+function interpretEscapes(text: string): { text: string; stop: boolean } {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i] ?? '';
@@ -79,7 +79,14 @@ export const printf: Utility = (argv, ctx) => {
         else if (conv === 'f') v = (Number(arg) || 0).toFixed(prec === undefined ? 6 : Number(prec));
         else {
           const n = Math.trunc(Number(arg) || 0);
-          v = conv === 'x' ? n.toString(16) : conv === 'X' ? n.toString(16).toUpperCase() : conv === 'o' ? n.toString(8) : String(n);
+          v =
+            conv === 'x'
+              ? n.toString(16)
+              : conv === 'X'
+                ? n.toString(16).toUpperCase()
+                : conv === 'o'
+                  ? n.toString(8)
+                  : String(n);
         }
         if (conv === 's' && prec !== undefined) v = v.slice(0, Number(prec));
         const w = Number(width || 0);
@@ -94,9 +101,10 @@ export const printf: Utility = (argv, ctx) => {
 };
 
 /** The error line a file-reading tool prints, in the image's dialect. */
-export function cannotRead(ctx: UtilContext, tool: string, path: string, error: FsError): string {
+function cannotRead(ctx: UtilContext, tool: string, path: string, error: FsError): string {
   const text = FS_ERROR_TEXT[error];
-  if (ctx.tools.style === 'busybox') return tool === 'cat' ? `${tool}: can't open '${path}': ${text}` : `${tool}: ${path}: ${text}`;
+  if (ctx.tools.style === 'busybox')
+    return tool === 'cat' ? `${tool}: can't open '${path}': ${text}` : `${tool}: ${path}: ${text}`;
   return tool === 'cat' || tool === 'head' || tool === 'wc' || tool === 'grep' || tool === 'sort'
     ? `${tool}: ${path}: ${text}`
     : `${tool}: cannot open '${path}' for reading: ${text}`;
@@ -237,7 +245,13 @@ export const grep: Utility = (argv, ctx) => {
   const extended = flags.includes('E') || argv[0] === 'egrep';
   const fixed = flags.includes('F') || argv[0] === 'fgrep';
   const source = fixed ? pattern.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&') : extended ? pattern : breToJs(pattern);
-  const re = new RegExp(flags.includes('w') ? `\\b(?:${source})\\b` : source, flags.includes('i') ? 'i' : '');
+  let re: RegExp;
+  try {
+    re = new RegExp(flags.includes('w') ? `\\b(?:${source})\\b` : source, flags.includes('i') ? 'i' : '');
+  } catch {
+    ctx.err(`grep: Invalid regular expression\n`);
+    return 2;
+  }
   const { text, failed } = readInputs('grep', rest, ctx);
   const matched = lines(text)
     .map((line, i) => ({ line, i }))
@@ -324,7 +338,16 @@ export const cut: Utility = (argv, ctx) => {
   const { text, failed } = readInputs('cut', files, ctx);
   for (const line of lines(text)) {
     const parts = line.split(delim);
-    ctx.out(`${parts.length === 1 ? line : fields.map((f) => parts[f - 1]).filter((p) => p !== undefined).join(delim)}\n`);
+    ctx.out(
+      `${
+        parts.length === 1
+          ? line
+          : fields
+              .map((f) => parts[f - 1])
+              .filter((p) => p !== undefined)
+              .join(delim)
+      }\n`,
+    );
   }
   return failed ? 1 : 0;
 };
