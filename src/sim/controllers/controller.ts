@@ -90,7 +90,14 @@ export function runControllers(ctx: ControllerContext, controllers: readonly Con
   };
 
   const unsubscribe = ctx.store.subscribe((e) => {
-    for (const q of queues) for (const k of q.c.keysFor(e)) q.pending.add(k);
+    for (const q of queues) {
+      // The subscriber runs inside the writer's call: a controller bug must not fail a user's request.
+      try {
+        for (const k of q.c.keysFor(e)) q.pending.add(k);
+      } catch (err) {
+        if (process.env.KUBEMEND_SIM_DEBUG) console.error(`controller ${q.c.name} could not map ${e.type} ${e.resource.plural}:`, err);
+      }
+    }
     schedule();
   });
   for (const q of queues) for (const k of q.c.initialKeys?.() ?? []) q.pending.add(k);

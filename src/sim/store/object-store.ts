@@ -99,6 +99,8 @@ export interface ObjectStoreOptions {
 export class ObjectStore {
   private rv = 1;
   private readonly data = new Map<string, Map<string, KubeObject>>();
+  /** owner uid -> dependents, so garbage collection never scans the whole store. */
+  private readonly dependents = new Map<string, Map<string, { r: ResourceInfo; key: string }>>();
   private readonly history: StoreEvent[] = [];
   private historyStart = 0; // index of the oldest event in the ring
   private readonly historySize: number;
@@ -227,7 +229,7 @@ export class ObjectStore {
     if (opts.dryRun) return { ...obj, metadata: { ...m, resourceVersion: String(this.rv) } };
     m.resourceVersion = String(++this.rv);
     deepFreeze(obj);
-    bucket.set(key, obj);
+    this.put(r, key, obj, undefined);
     this.emit({ type: 'ADDED', resource: r, object: obj, rv: this.rv });
     return obj;
   }
@@ -301,12 +303,12 @@ export class ObjectStore {
     deepFreeze(obj);
     // An object with deletionTimestamp whose last finalizer was removed is deleted now.
     if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length) {
-      this.bucket(r).delete(objKey(ns, name));
+      this.remove(r, objKey(ns, name), old);
       this.emit({ type: 'DELETED', resource: r, object: obj, previous: old, rv: this.rv });
       this.collectDependents(obj, 'Background');
       return obj;
     }
-    this.bucket(r).set(objKey(ns, name), obj);
+    this.put(r, objKey(ns, name), obj, old);
     this.emit({ type: 'MODIFIED', resource: r, object: obj, previous: old, rv: this.rv });
     return obj;
   }
@@ -362,7 +364,7 @@ export class ObjectStore {
       });
     }
     if (policy === 'Foreground') this.collectDependents(old, 'Foreground');
-    this.bucket(r).delete(objKey(ns, name));
+    this.remove(r, objKey(ns, name), old);
     const gone = deepFreeze({
       ...clone(old),
       metadata: { ...clone(old.metadata), resourceVersion: String(++this.rv) },
@@ -394,7 +396,7 @@ export class ObjectStore {
       marked.status = { phase: 'Terminating' };
       marked.metadata.resourceVersion = String(++this.rv);
       deepFreeze(marked);
-      this.bucket(NAMESPACES).set(name, marked);
+      this.put(NAMESPACES, name, marked, ns);
       this.emit({ type: 'MODIFIED', resource: NAMESPACES, object: marked, previous: ns, rv: this.rv });
       // The namespace controller empties it, then removes it — asynchronously, as a real cluster does.
       setImmediate(() => this.finishNamespace(name));
@@ -419,7 +421,7 @@ export class ObjectStore {
     }
     const ns = this.get(NAMESPACES, undefined, name);
     if (!ns) return;
-    this.bucket(NAMESPACES).delete(name);
+    this.remove(NAMESPACES, name, ns);
     const gone = deepFreeze({
       ...clone(ns),
       metadata: { ...clone(ns.metadata), resourceVersion: String(++this.rv) },
@@ -427,12 +429,38 @@ export class ObjectStore {
     this.emit({ type: 'DELETED', resource: NAMESPACES, object: gone, previous: ns, rv: this.rv });
   }
 
+  /** The only two places objects enter and leave buckets: they keep the owner index in step. */
+  private put(r: ResourceInfo, key: string, obj: KubeObject, previous: KubeObject | undefined): void {
+    if (previous) this.unindexOwners(r, key, previous);
+    this.bucket(r).set(key, obj);
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      let deps = this.dependents.get(ref.uid);
+      if (!deps) {
+        deps = new Map();
+        this.dependents.set(ref.uid, deps);
+      }
+      deps.set(`${resourceKey(r.group, r.plural)}|${key}`, { r, key });
+    }
+  }
+
+  private remove(r: ResourceInfo, key: string, previous: KubeObject): void {
+    this.unindexOwners(r, key, previous);
+    this.bucket(r).delete(key);
+  }
+
+  private unindexOwners(r: ResourceInfo, key: string, previous: KubeObject): void {
+    for (const ref of previous.metadata.ownerReferences ?? []) {
+      const deps = this.dependents.get(ref.uid);
+      deps?.delete(`${resourceKey(r.group, r.plural)}|${key}`);
+      if (deps?.size === 0) this.dependents.delete(ref.uid);
+    }
+  }
+
   private dependentsOf(owner: KubeObject): { r: ResourceInfo; o: KubeObject }[] {
-    const uid = owner.metadata.uid;
     const out: { r: ResourceInfo; o: KubeObject }[] = [];
-    for (const r of RESOURCES) {
-      const candidates = r.namespaced && owner.metadata.namespace ? this.all(r, owner.metadata.namespace) : this.all(r);
-      for (const o of candidates) if (o.metadata.ownerReferences?.some((ref) => ref.uid === uid)) out.push({ r, o });
+    for (const { r, key } of this.dependents.get(owner.metadata.uid ?? '')?.values() ?? []) {
+      const o = this.bucket(r).get(key);
+      if (o) out.push({ r, o });
     }
     return out;
   }
