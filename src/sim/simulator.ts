@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { defaultObject, invalidMessage, qualifiedKind, validateObject } from './admission/index.js';
 import { type ApiServer, startApiServer } from './api/api-server.js';
 import { createClock, type SimClock } from './clock.js';
-import { type RunningControllers, runControllers } from './controllers/controller.js';
+import { type ControllerStats, type RunningControllers, runControllers } from './controllers/controller.js';
 import { createEventRecorder } from './controllers/event-recorder.js';
 import { installPolicyAdmission, workloadControllers } from './controllers/index.js';
 import { writeSimKubeconfig } from './kubeconfig.js';
@@ -43,6 +43,8 @@ export interface Simulator {
   readonly logs: LogStore;
   readonly clock: SimClock;
   requestCount(): number;
+  /** Reconcile counters per controller (empty when controllers are off), for benchmarks. */
+  controllerStats(): readonly ControllerStats[];
   /** Ends every open watch and log stream (clients reconnect), to test resilience and 410 recovery. */
   dropWatches(): void;
   close(): Promise<void>;
@@ -175,6 +177,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     logs,
     clock,
     requestCount: () => api.requestCount(),
+    controllerStats: () => controllers?.stats() ?? [],
     dropWatches: () => api.dropStreams(),
     async close() {
       controllers?.stop();

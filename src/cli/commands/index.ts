@@ -1,7 +1,8 @@
 import type { Command } from '../command.js';
 import { analyzeCommand } from './analyze.js';
+import { demoCommand } from './demo.js';
 import { memoryCommand } from './memory.js';
 import { simCommand } from './sim.js';
 
 // The command table: one import and one row per command (ordered as a user meets them).
-export const COMMANDS: readonly Command[] = [analyzeCommand, memoryCommand, simCommand];
+export const COMMANDS: readonly Command[] = [demoCommand, analyzeCommand, memoryCommand, simCommand];

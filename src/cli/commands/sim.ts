@@ -2,10 +2,12 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 // The one place outside tests (with `demo`) allowed to import the simulator: it *is* the simulator's front door.
+import { formatScenarioList, loadScenariosInto, ScenarioError } from '../../sim/scenarios/index.js';
 import { startSimulator } from '../../sim/simulator.js';
 import { CliError, type Command } from '../command.js';
 
-const USAGE = `Usage: kubemend sim [--port N] [--kubeconfig PATH] [--speed X] [--nodes N]
+const USAGE = `Usage: kubemend sim [--port N] [--kubeconfig PATH] [--speed X] [--nodes N] [--scenario NAME ...]
+       kubemend sim --list-scenarios
 
 Starts the built-in Kubernetes cluster simulator in the foreground on 127.0.0.1 and writes a kubeconfig
 (context "kubemend-sim") once it accepts connections. Point kubectl or kubemend at it:
@@ -18,6 +20,8 @@ Flags:
   --kubeconfig PATH where to write the kubeconfig (default ./kubemend-sim.kubeconfig)
   --speed X         simulated clock speed factor (default 10; 1 = real time)
   --nodes N         number of simulated nodes (default 3)
+  --scenario NAME   apply a fault scenario from the library once the simulator is up (repeatable)
+  --list-scenarios  list the scenario library and exit
 
 Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.`;
 
@@ -44,9 +48,15 @@ export const simCommand: Command = {
         kubeconfig: { type: 'string' },
         speed: { type: 'string' },
         nodes: { type: 'string' },
+        scenario: { type: 'string', multiple: true },
+        'list-scenarios': { type: 'boolean' },
       },
       allowPositionals: false,
     });
+    if (values['list-scenarios']) {
+      io.stdout.write(formatScenarioList());
+      return 0;
+    }
     const port = positiveNumber('--port', values.port, 0, true);
     if (port > 65535) throw new CliError(`--port must be at most 65535, got ${port}`);
     const speed = positiveNumber('--speed', values.speed, 10, false);
@@ -66,6 +76,17 @@ export const simCommand: Command = {
           'choose a writable --kubeconfig path',
         );
       throw err;
+    }
+    if (values.scenario?.length) {
+      try {
+        await loadScenariosInto(sim.kubeconfigPath, values.scenario);
+      } catch (err) {
+        await sim.close();
+        if (err instanceof ScenarioError)
+          throw new CliError(err.message, 'kubemend sim --list-scenarios shows the library');
+        throw err;
+      }
+      io.stdout.write(`applied scenario${values.scenario.length > 1 ? 's' : ''}: ${values.scenario.join(', ')}\n`);
     }
     io.stdout.write(
       `kubemend simulator listening on ${sim.url}\nkubeconfig written to ${sim.kubeconfigPath} (context kubemend-sim)\n` +

@@ -24,15 +24,35 @@ export interface Controller {
   initialKeys?(): readonly string[];
 }
 
+/** What one controller has done since it started (benchmarks read it to find where the time goes). */
+export interface ControllerStats {
+  readonly name: string;
+  /** reconcile() calls, including those that threw. */
+  readonly reconciles: number;
+  /** reconcile() calls that threw (each is retried later). */
+  readonly errors: number;
+  /** Wall-clock milliseconds spent inside reconcile(). */
+  readonly busyMs: number;
+}
+
 export interface RunningControllers {
   /** Reconciles every queued key now (tests and benchmarks use it to settle the cluster). */
   flush(): void;
+  /** Counters per controller, in the order the controllers were given. */
+  stats(): readonly ControllerStats[];
   stop(): void;
 }
 
 /** Starts controllers on a store: one subscription, one queue per controller, errors logged not thrown. */
 export function runControllers(ctx: ControllerContext, controllers: readonly Controller[]): RunningControllers {
-  const queues = controllers.map((c) => ({ c, pending: new Set<string>(), timers: new Map<string, () => void>() }));
+  const queues = controllers.map((c) => ({
+    c,
+    pending: new Set<string>(),
+    timers: new Map<string, () => void>(),
+    reconciles: 0,
+    errors: 0,
+    busyMs: 0,
+  }));
   let scheduled = false;
   let stopped = false;
 
@@ -61,8 +81,11 @@ export function runControllers(ctx: ControllerContext, controllers: readonly Con
     setImmediate(drain);
   };
   const run = (q: (typeof queues)[number], key: string): void => {
+    q.reconciles++;
+    const started = performance.now();
     try {
       const again = q.c.reconcile(key);
+      q.busyMs += performance.now() - started;
       if (typeof again === 'number' && again >= 0) {
         q.timers.get(key)?.();
         q.timers.set(
@@ -75,6 +98,8 @@ export function runControllers(ctx: ControllerContext, controllers: readonly Con
         );
       }
     } catch (err) {
+      q.busyMs += performance.now() - started;
+      q.errors++;
       if (process.env.KUBEMEND_SIM_DEBUG) console.error(`controller ${q.c.name} failed on ${key}:`, err);
       // Retry later, as a controller's rate-limited queue would.
       q.timers.get(key)?.();
@@ -105,6 +130,7 @@ export function runControllers(ctx: ControllerContext, controllers: readonly Con
 
   return {
     flush: () => drain(),
+    stats: () => queues.map((q) => ({ name: q.c.name, reconciles: q.reconciles, errors: q.errors, busyMs: q.busyMs })),
     stop() {
       stopped = true;
       unsubscribe();
