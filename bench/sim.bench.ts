@@ -6,7 +6,7 @@
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Agent, type IncomingMessage, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
@@ -195,10 +195,8 @@ async function main(): Promise<void> {
     `kubectl get pods -A: median ${median(kubectlTimes).toFixed(0)} ms; --chunk-size=0: ${median(kubectlOneShot).toFixed(0)} ms`,
   );
 
-  // Watch fan-out: WATCHERS streams on all pods, RATE merge-patches/s for SECONDS, lag = receipt - send time.
-  const lags: number[] = [];
-  let delivered = 0;
-  const streams: IncomingMessage[] = [];
+  // Watch fan-out: WATCHERS streams on all pods in watcher processes of their own, RATE merge-patches/s for
+  // SECONDS from this process; lag = receipt - send time (both sides read the same wall clock).
   // Sockets kept alive through the idle kubectl phase have been closed by the server: start fresh.
   agent.destroy();
   agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -215,37 +213,26 @@ async function main(): Promise<void> {
       .on('error', reject)
       .end();
   });
-  await Promise.all(
-    Array.from(
-      { length: WATCHERS },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const req = request(new URL(`/api/v1/pods?watch=true&resourceVersion=${rv}`, sim.url), (res) => {
-            streams.push(res);
-            let buf = '';
-            res.setEncoding('utf8');
-            res.on('data', (chunk: string) => {
-              buf += chunk;
-              let nl = buf.indexOf('\n');
-              while (nl >= 0) {
-                const line = buf.slice(0, nl);
-                buf = buf.slice(nl + 1);
-                const ev = JSON.parse(line) as { object: { metadata: { annotations?: Record<string, string> } } };
-                const sent = Number(ev.object.metadata.annotations?.['bench/sent-at']);
-                if (sent) {
-                  lags.push(nowMs() - sent);
-                  delivered++;
-                }
-                nl = buf.indexOf('\n');
-              }
-            });
-            resolve();
-          });
-          req.on('error', reject);
-          req.end();
-        }),
-    ),
-  );
+  const watcherProcs = Math.min(2, WATCHERS);
+  const watchers = Array.from({ length: watcherProcs }, (_, i) => {
+    const n = Math.floor(WATCHERS / watcherProcs) + (i < WATCHERS % watcherProcs ? 1 : 0);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL('./lib/watch-child.ts', import.meta.url).pathname, sim.url, rv, String(n)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const lines = createInterface({ input: child.stdout! });
+    const ready = new Promise<void>((resolve) => lines.once('line', () => resolve()));
+    const result = new Promise<{ delivered: number; lags: number[] }>((resolve) => {
+      lines.on('line', (l) => {
+        if (l.startsWith('{')) resolve(JSON.parse(l) as { delivered: number; lags: number[] });
+      });
+    });
+    return { child, ready, result };
+  });
+  await Promise.all(watchers.map((w) => w.ready));
   const total = RATE * SECONDS;
   const startAt = nowMs();
   let sent = 0;
@@ -272,10 +259,13 @@ async function main(): Promise<void> {
   }
   await Promise.all(inflight);
   const sendSeconds = (nowMs() - startAt) / 1000;
-  const deadline = nowMs() + 10_000;
-  while (delivered < total * WATCHERS && nowMs() < deadline) await new Promise((r) => setTimeout(r, 20));
+  // Give the watchers time to drain, then collect what each received.
+  await new Promise((r) => setTimeout(r, 3_000));
+  for (const w of watchers) w.child.kill('SIGTERM');
+  const results = await Promise.all(watchers.map((w) => w.result));
+  const delivered = results.reduce((n, r) => n + r.delivered, 0);
+  const lags = results.flatMap((r) => r.lags);
   const fanoutSeconds = (nowMs() - startAt) / 1000;
-  for (const s of streams) s.destroy();
   const rss = peakRssMb(sim.pid);
   sim.child.kill('SIGTERM');
 

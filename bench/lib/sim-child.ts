@@ -1,8 +1,9 @@
 // Runs a simulator in its own process for benchmarks, so the clients' work and the server's are measured
 // apart (and the server's peak RSS is its own). Prints one JSON line with url + kubeconfig, then serves.
-// On SIGUSR2 it prints one more line, `{"stats":…}`, with the controllers' reconcile counters and the
-// request count, so a bench can take deltas without sharing the process it measures.
+// A line "requests" on stdin is answered with one JSON line {"requests": N}: the API calls served so far,
+// so a bench can count what a client costs the server.
 
+import { createInterface } from 'node:readline';
 import { startSimulator } from '../../src/sim/simulator.js';
 
 const controllers = process.env.SIM_CONTROLLERS === '1';
@@ -10,14 +11,12 @@ const sim = await startSimulator({
   controllers,
   historySize: 200_000,
   speed: Number(process.env.SIM_SPEED ?? 1),
-  ...(process.env.SIM_NODES ? { nodes: Number(process.env.SIM_NODES) } : {}),
-});
-process.on('SIGUSR2', () => {
-  process.stdout.write(
-    `${JSON.stringify({ stats: { controllers: sim.controllerStats(), requests: sim.requestCount() } })}\n`,
-  );
+  nodes: Number(process.env.SIM_NODES ?? 3),
 });
 process.stdout.write(`${JSON.stringify({ url: sim.url, kubeconfig: sim.kubeconfigPath, pid: process.pid })}\n`);
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() === 'requests') process.stdout.write(`${JSON.stringify({ requests: sim.requestCount() })}\n`);
+});
 const stop = async () => {
   await sim.close();
   process.exit(0);

@@ -52,7 +52,7 @@ async function applyObject(api: KubernetesObjectApi, o: ManifestObject): Promise
       if (isNotFound(err))
         throw new ScenarioError(
           'ScenarioApplyFailed',
-          `node ${o.metadata.name} does not exist: start the simulator with more nodes`,
+          `node ${o.metadata.name} does not exist: the scenario targets the simulator's nodes (kubemend sim --nodes 3 or more)`,
         );
       throw failure(err, 'get', o);
     }

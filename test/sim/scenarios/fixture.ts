@@ -10,8 +10,8 @@ export interface ScenarioFixture extends SimFixture {
   readonly cluster: Cluster;
 }
 
-export function useScenarioSimulator(options: { nodes?: number } = {}): ScenarioFixture {
-  const fx = useSimulator({ speed: SPEED, ...options });
+export function useScenarioSimulator(): ScenarioFixture {
+  const fx = useSimulator({ speed: SPEED });
   let cluster: Cluster | undefined;
   return Object.defineProperties(fx, {
     cluster: { get: () => (cluster ??= clusterFor(fx.sim.kubeconfigPath)) },

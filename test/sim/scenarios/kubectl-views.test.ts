@@ -207,7 +207,7 @@ describe('kubectl on the scenarios', () => {
     );
     assert.match(
       await kubectl(['top', 'nodes']),
-      /NAME\s+CPU\(cores\)\s+CPU(\(%\))?\s+MEMORY\(bytes\)\s+MEMORY(\(%\))?\n(sim-node-\d\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%\s*\n?){3}/,
+      /^NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)\s*\n(sim-node-\d\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%\s*\n){3}$/,
     );
   });
 });
