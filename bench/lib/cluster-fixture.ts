@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
 
+/** A keep-alive HTTP client for the simulator: what the fixture writes with and benches drive load with. */
 export class SimHttp {
   private readonly agent: Agent;
   constructor(
@@ -17,49 +18,33 @@ export class SimHttp {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  /** One request; resolves with the status code and the body text. */
-  send(
-    method: string,
-    path: string,
-    body?: unknown,
-    contentType = 'application/json',
-  ): Promise<{ status: number; body: string }> {
+  /** One request; PATCH bodies are JSON merge patches. Resolves with the status code and the body text. */
+  send(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const type = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+    const headers = { 'Content-Type': type, ...(text ? { 'Content-Length': Buffer.byteLength(text) } : {}) };
     return new Promise((resolve, reject) => {
-      const text = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        new URL(path, this.base),
-        {
-          method,
-          agent: this.agent,
-          headers: { 'Content-Type': contentType, ...(text ? { 'Content-Length': Buffer.byteLength(text) } : {}) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        },
-      );
+      const req = request(new URL(path, this.base), { method, agent: this.agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      });
       req.on('error', reject);
-      if (text) req.write(text);
-      req.end();
+      req.end(text);
     });
   }
 
-  /** Sends and insists on a 2xx answer; returns the parsed object. */
-  async write(method: string, path: string, body: unknown, contentType?: string): Promise<Created> {
-    const r = await this.send(method, path, body, contentType);
+  /** Sends and insists on a 2xx answer; returns the object the server stored. */
+  async write(method: string, path: string, body: unknown): Promise<{ metadata: { uid: string } }> {
+    const r = await this.send(method, path, body);
     if (r.status < 200 || r.status > 299)
       throw new Error(`${method} ${path}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
-    return JSON.parse(r.body) as Created;
+    return JSON.parse(r.body) as { metadata: { uid: string } };
   }
 
   close(): void {
     this.agent.destroy();
   }
-}
-
-interface Created {
-  readonly metadata: { readonly uid: string; readonly name: string };
 }
 
 export async function pool<T>(items: readonly T[], concurrency: number, fn: (t: T) => Promise<void>): Promise<void> {
@@ -142,8 +127,8 @@ function namespaceReplicas(pods: number): number[] {
   return out;
 }
 
-const owner = (apiVersion: string, kind: string, name: string, uid: string) => [
-  { apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true },
+const owner = (kind: string, name: string, uid: string) => [
+  { apiVersion: 'apps/v1', kind, name, uid, controller: true, blockOwnerDeletion: true },
 ];
 
 function container(pod: FixturePod) {
@@ -168,12 +153,19 @@ const condition = (type: string, status: 'True' | 'False', at: string, reason?: 
   ...(message ? { message } : {}),
 });
 
-function runningBase(pod: FixturePod, ready: boolean, started: number) {
-  const at = iso(started);
-  const notReady = ready ? undefined : 'ContainersNotReady';
-  const msg = ready ? undefined : `containers with unready status: [${pod.workload}]`;
+const nodeIp = (node: string) => {
+  const i = Number(node.split('-').pop());
+  return `172.18.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+};
+const hex = (seed: string) => createHash('sha256').update(seed).digest('hex');
+
+/** A scheduled pod with a sandbox and an IP; phase and readiness as given. */
+function podStatus(pod: FixturePod, phase: string, startedMs: number, container: Record<string, unknown>) {
+  const at = iso(startedMs);
+  const ready = container.ready === true;
+  const why = ready ? [] : (['ContainersNotReady', `containers with unready status: [${pod.workload}]`] as const);
   return {
-    phase: 'Running',
+    phase,
     hostIP: nodeIp(pod.node ?? ''),
     podIP: pod.ip,
     podIPs: [{ ip: pod.ip }],
@@ -182,93 +174,68 @@ function runningBase(pod: FixturePod, ready: boolean, started: number) {
     conditions: [
       condition('PodReadyToStartContainers', 'True', at),
       condition('Initialized', 'True', at),
-      condition('Ready', ready ? 'True' : 'False', at, notReady, msg),
-      condition('ContainersReady', ready ? 'True' : 'False', at, notReady, msg),
+      condition('Ready', ready ? 'True' : 'False', at, ...why),
+      condition('ContainersReady', ready ? 'True' : 'False', at, ...why),
       condition('PodScheduled', 'True', at),
     ],
+    containerStatuses: [container],
   };
 }
 
-const nodeIp = (node: string) => {
-  const i = Number(node.split('-').pop());
-  return `172.18.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-};
-const imageId = (image: string) => `${image.split(':')[0]}@sha256:${createHash('sha256').update(image).digest('hex')}`;
-const containerId = (pod: FixturePod, restarts: number) =>
-  `containerd://${createHash('sha256').update(`${pod.uid}/${restarts}`).digest('hex')}`;
+interface LastRun {
+  readonly exitCode: number;
+  readonly reason: string;
+  readonly finishedMs: number;
+}
+
+function containerStatus(pod: FixturePod, restarts: number, state: Record<string, unknown>, last?: LastRun) {
+  const running = 'running' in state;
+  return {
+    name: pod.workload,
+    ready: running,
+    started: running,
+    restartCount: restarts,
+    image: pod.image,
+    imageID: pod.planted === 'ImagePullBackOff' ? '' : `${pod.image.split(':')[0]}@sha256:${hex(pod.image)}`,
+    ...(pod.planted === 'ImagePullBackOff' ? {} : { containerID: `containerd://${hex(`${pod.uid}/${restarts}`)}` }),
+    state,
+    ...(last
+      ? {
+          lastState: {
+            terminated: {
+              exitCode: last.exitCode,
+              reason: last.reason,
+              startedAt: iso(last.finishedMs - 15 * MINUTE),
+              finishedAt: iso(last.finishedMs),
+              containerID: `containerd://${hex(`${pod.uid}/${restarts - 1}`)}`,
+            },
+          },
+        }
+      : {}),
+  };
+}
 
 /**
  * A healthy Running pod. `churn` varies it the way a live cluster does without anything being wrong: a
- * readiness probe flipping lastProbeTime, a container restarted cleanly (exit 0) some time ago.
+ * readiness probe's lastProbeTime, a container restarted cleanly (exit 0) a while ago.
  */
 export function healthyStatus(pod: FixturePod, startedMs: number, churn?: { restarts: number; probeMs: number }) {
-  const base = runningBase(pod, true, startedMs);
   const restarts = churn?.restarts ?? 0;
-  return {
-    ...base,
-    conditions: base.conditions.map((c) =>
-      c.type === 'Ready' && churn ? { ...c, lastProbeTime: iso(churn.probeMs) } : c,
-    ),
-    containerStatuses: [
-      {
-        name: pod.workload,
-        ready: true,
-        started: true,
-        restartCount: restarts,
-        image: pod.image,
-        imageID: imageId(pod.image),
-        containerID: containerId(pod, restarts),
-        state: { running: { startedAt: iso(startedMs) } },
-        ...(restarts > 0
-          ? {
-              lastState: {
-                terminated: {
-                  exitCode: 0,
-                  reason: 'Completed',
-                  startedAt: iso(startedMs - 60 * MINUTE),
-                  finishedAt: iso(startedMs),
-                  containerID: containerId(pod, restarts - 1),
-                },
-              },
-            }
-          : {}),
-      },
-    ],
-  };
+  const last = restarts > 0 ? { exitCode: 0, reason: 'Completed', finishedMs: startedMs } : undefined;
+  const state = { running: { startedAt: iso(startedMs) } };
+  const status = podStatus(pod, 'Running', startedMs, containerStatus(pod, restarts, state, last));
+  if (!churn) return status;
+  const probed = (c: (typeof status.conditions)[number]) =>
+    c.type === 'Ready' ? { ...c, lastProbeTime: iso(churn.probeMs) } : c;
+  return { ...status, conditions: status.conditions.map(probed) };
 }
 
 /** A container in CrashLoopBackOff whose last run ended with `reason` (Error, exit 1; OOMKilled, exit 137). */
 export function crashLoopStatus(pod: FixturePod, reason: 'Error' | 'OOMKilled', restarts: number, nowMs: number) {
-  const finished = nowMs - 40_000;
-  return {
-    ...runningBase(pod, false, nowMs - 30 * MINUTE),
-    containerStatuses: [
-      {
-        name: pod.workload,
-        ready: false,
-        started: false,
-        restartCount: restarts,
-        image: pod.image,
-        imageID: imageId(pod.image),
-        containerID: containerId(pod, restarts),
-        state: {
-          waiting: {
-            reason: 'CrashLoopBackOff',
-            message: `back-off 5m0s restarting failed container=${pod.workload} pod=${pod.name}_${pod.namespace}(${pod.uid})`,
-          },
-        },
-        lastState: {
-          terminated: {
-            exitCode: reason === 'OOMKilled' ? 137 : 1,
-            reason,
-            startedAt: iso(finished - 15_000),
-            finishedAt: iso(finished),
-            containerID: containerId(pod, restarts),
-          },
-        },
-      },
-    ],
-  };
+  const message = `back-off 5m0s restarting failed container=${pod.workload} pod=${pod.name}_${pod.namespace}(${pod.uid})`;
+  const last = { exitCode: reason === 'OOMKilled' ? 137 : 1, reason, finishedMs: nowMs - 40_000 };
+  const container = containerStatus(pod, restarts, { waiting: { reason: 'CrashLoopBackOff', message } }, last);
+  return podStatus(pod, 'Running', nowMs - 30 * MINUTE, container);
 }
 
 function plantedStatus(pod: FixturePod, nowMs: number, nodes: number) {
@@ -278,46 +245,20 @@ function plantedStatus(pod: FixturePod, nowMs: number, nodes: number) {
     case 'OOMKilled':
       return crashLoopStatus(pod, 'OOMKilled', 6, nowMs);
     case 'OOMKilledRunning': {
-      const status = healthyStatus(pod, nowMs - 10 * MINUTE);
-      const [cs] = status.containerStatuses;
-      const lastState = {
-        terminated: {
-          exitCode: 137,
-          reason: 'OOMKilled',
-          startedAt: iso(nowMs - 50 * MINUTE),
-          finishedAt: iso(nowMs - 10 * MINUTE),
-          containerID: containerId(pod, 0),
-        },
-      };
-      return { ...status, containerStatuses: [{ ...cs, restartCount: 1, lastState }] };
+      // OOM-killed ten minutes ago, Running and Ready since: k8sgpt no longer sees it.
+      const last = { exitCode: 137, reason: 'OOMKilled', finishedMs: nowMs - 10 * MINUTE };
+      const state = { running: { startedAt: iso(last.finishedMs) } };
+      return podStatus(pod, 'Running', nowMs - 60 * MINUTE, containerStatus(pod, 1, state, last));
     }
     case 'ImagePullBackOff': {
-      const base = runningBase(pod, false, nowMs - 20 * MINUTE);
       const waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${pod.image}"` };
-      return {
-        ...base,
-        phase: 'Pending',
-        containerStatuses: [
-          {
-            name: pod.workload,
-            ready: false,
-            started: false,
-            restartCount: 0,
-            image: pod.image,
-            imageID: '',
-            state: { waiting },
-          },
-        ],
-      };
+      return podStatus(pod, 'Pending', nowMs - 20 * MINUTE, containerStatus(pod, 0, { waiting }));
     }
-    case 'Unschedulable':
-      return {
-        phase: 'Pending',
-        qosClass: 'Burstable',
-        conditions: [
-          condition('PodScheduled', 'False', iso(nowMs - 20 * MINUTE), 'Unschedulable', unschedulable(nodes)),
-        ],
-      };
+    case 'Unschedulable': {
+      const at = iso(nowMs - 20 * MINUTE);
+      const scheduled = condition('PodScheduled', 'False', at, 'Unschedulable', unschedulable(nodes));
+      return { phase: 'Pending', qosClass: 'Burstable', conditions: [scheduled] };
+    }
     default:
       return healthyStatus(pod, nowMs - 2 * 60 * MINUTE);
   }
@@ -326,66 +267,44 @@ function plantedStatus(pod: FixturePod, nowMs: number, nodes: number) {
 const unschedulable = (nodes: number) =>
   `0/${nodes} nodes are available: ${nodes} Insufficient cpu. preemption: 0/${nodes} nodes are available: ${nodes} No preemption victims found for incoming pod.`;
 
-interface EventSpec {
-  readonly type: 'Normal' | 'Warning';
-  readonly reason: string;
-  readonly message: string;
-  readonly count: number;
-  readonly component: string;
-}
+/** type, reason, message, count, reporting component. */
+type EventSpec = readonly ['Normal' | 'Warning', string, string, number, string];
 
 /** The events Kubernetes records for each planted failure (and for a recent, healthy rollout). */
 function eventsFor(pod: FixturePod, nodes: number): EventSpec[] {
-  const kubelet = (type: 'Normal' | 'Warning', reason: string, message: string, count = 1): EventSpec => ({
-    type,
-    reason,
-    message,
-    count,
-    component: 'kubelet',
-  });
   const ref = `${pod.name}_${pod.namespace}(${pod.uid})`;
+  const image = pod.image;
   switch (pod.planted) {
     case 'CrashLoopBackOff':
     case 'OOMKilled':
       return [
-        kubelet('Normal', 'Pulled', `Container image "${pod.image}" already present on machine`, 9),
-        kubelet('Warning', 'BackOff', `Back-off restarting failed container ${pod.workload} in pod ${ref}`, 42),
+        ['Normal', 'Pulled', `Container image "${image}" already present on machine`, 9, 'kubelet'],
+        ['Warning', 'BackOff', `Back-off restarting failed container ${pod.workload} in pod ${ref}`, 42, 'kubelet'],
       ];
-    case 'ImagePullBackOff':
+    case 'ImagePullBackOff': {
+      const why = `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
       return [
-        kubelet('Normal', 'Pulling', `Pulling image "${pod.image}"`, 7),
-        kubelet(
-          'Warning',
-          'Failed',
-          `Failed to pull image "${pod.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${pod.image}": failed to resolve reference "${pod.image}": ${pod.image}: not found`,
-          7,
-        ),
-        kubelet('Warning', 'Failed', 'Error: ErrImagePull', 7),
-        kubelet('Normal', 'BackOff', `Back-off pulling image "${pod.image}"`, 30),
-        kubelet('Warning', 'Failed', 'Error: ImagePullBackOff', 30),
+        ['Normal', 'Pulling', `Pulling image "${image}"`, 7, 'kubelet'],
+        ['Warning', 'Failed', `Failed to pull image "${image}": ${why}`, 7, 'kubelet'],
+        ['Warning', 'Failed', 'Error: ErrImagePull', 7, 'kubelet'],
+        ['Normal', 'BackOff', `Back-off pulling image "${image}"`, 30, 'kubelet'],
+        ['Warning', 'Failed', 'Error: ImagePullBackOff', 30, 'kubelet'],
       ];
+    }
     case 'Unschedulable':
-      return [
-        {
-          type: 'Warning',
-          reason: 'FailedScheduling',
-          message: unschedulable(nodes),
-          count: 12,
-          component: 'default-scheduler',
-        },
-      ];
+      return [['Warning', 'FailedScheduling', unschedulable(nodes), 12, 'default-scheduler']];
     default:
       return [
-        {
-          type: 'Normal',
-          reason: 'Scheduled',
-          message: `Successfully assigned ${pod.namespace}/${pod.name} to ${pod.node}`,
-          count: 1,
-          component: 'default-scheduler',
-        },
-        kubelet('Normal', 'Pulled', `Container image "${pod.image}" already present on machine`),
-        kubelet('Normal', 'Created', `Created container ${pod.workload}`),
-        kubelet('Normal', 'Started', `Started container ${pod.workload}`),
+        [
+          'Normal',
+          'Scheduled',
+          `Successfully assigned ${pod.namespace}/${pod.name} to ${pod.node}`,
+          1,
+          'default-scheduler',
+        ],
+        ['Normal', 'Pulled', `Container image "${image}" already present on machine`, 1, 'kubelet'],
+        ['Normal', 'Created', `Created container ${pod.workload}`, 1, 'kubelet'],
+        ['Normal', 'Started', `Started container ${pod.workload}`, 1, 'kubelet'],
       ];
   }
 }
@@ -431,191 +350,160 @@ function plan(options: FixtureOptions): FixtureWorkload[] {
 
 const isReady = (p: FixturePod) => !p.planted || p.planted === 'OOMKilledRunning';
 
+function deploymentStatus(w: FixtureWorkload, nowMs: number) {
+  const ready = w.pods.filter(isReady).length;
+  const available = ready >= w.replicas - Math.floor(w.replicas / 4);
+  const since = iso(nowMs - (available ? 180 : 5) * MINUTE);
+  const cond = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    reason,
+    message,
+    lastUpdateTime: since,
+    lastTransitionTime: since,
+  });
+  return {
+    observedGeneration: 1,
+    replicas: w.replicas,
+    updatedReplicas: w.replicas,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    ...(ready < w.replicas ? { unavailableReplicas: w.replicas - ready } : {}),
+    conditions: [
+      available
+        ? cond('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
+        : cond('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
+      cond(
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${w.replicaSet}" has successfully progressed.`,
+      ),
+    ],
+  };
+}
+
+function event(pod: FixturePod, [type, reason, message, count, component]: EventSpec, i: number, nowMs: number) {
+  const kubelet = component === 'kubelet';
+  return {
+    kind: 'Event',
+    metadata: { name: `${pod.name}.${(nowMs * 1000 + i).toString(16)}`, namespace: pod.namespace },
+    involvedObject: {
+      kind: 'Pod',
+      namespace: pod.namespace,
+      name: pod.name,
+      uid: pod.uid,
+      apiVersion: 'v1',
+      ...(kubelet ? { fieldPath: `spec.containers{${pod.workload}}` } : {}),
+    },
+    reason,
+    message,
+    source: { component, ...(kubelet && pod.node ? { host: pod.node } : {}) },
+    firstTimestamp: iso(nowMs - 25 * MINUTE),
+    lastTimestamp: iso(nowMs - MINUTE),
+    count,
+    type,
+    reportingComponent: component,
+    reportingInstance: kubelet ? (pod.node ?? '') : '',
+  };
+}
+
+/** Writes one Deployment, its ReplicaSet and pods (status via the subresource), their events and its Service. */
+async function createWorkload(http: SimHttp, w: FixtureWorkload, nodes: number, nowMs: number, withEvents: boolean) {
+  const labels = { app: w.name, 'app.kubernetes.io/part-of': w.namespace };
+  const template = { metadata: { labels }, spec: { containers: [container(w.pods[0] as FixturePod)] } };
+  const spec = { replicas: w.replicas, selector: { matchLabels: { app: w.name } }, template };
+  const apps = `/apis/apps/v1/namespaces/${w.namespace}`;
+  const meta = (name: string) => ({ name, namespace: w.namespace, labels });
+  const d = await http.write('POST', `${apps}/deployments`, { kind: 'Deployment', metadata: meta(w.name), spec });
+  await http.write('PATCH', `${apps}/deployments/${w.name}/status`, { status: deploymentStatus(w, nowMs) });
+  const rs = await http.write('POST', `${apps}/replicasets`, {
+    kind: 'ReplicaSet',
+    metadata: { ...meta(w.replicaSet), ownerReferences: owner('Deployment', w.name, d.metadata.uid) },
+    spec,
+  });
+  const ready = w.pods.filter(isReady).length;
+  await http.write('PATCH', `${apps}/replicasets/${w.replicaSet}/status`, {
+    status: { replicas: w.replicas, fullyLabeledReplicas: w.replicas, readyReplicas: ready, availableReplicas: ready },
+  });
+  const hash = w.replicaSet.slice(w.name.length + 1);
+  let events = 0;
+  for (const pod of w.pods) {
+    const core = `/api/v1/namespaces/${pod.namespace}`;
+    const created = await http.write('POST', `${core}/pods`, {
+      kind: 'Pod',
+      metadata: {
+        ...meta(pod.name),
+        labels: { ...labels, 'pod-template-hash': hash },
+        ownerReferences: owner('ReplicaSet', w.replicaSet, rs.metadata.uid),
+      },
+      spec: { containers: [container(pod)], ...(pod.node ? { nodeName: pod.node } : {}) },
+    });
+    pod.uid = created.metadata.uid;
+    await http.write('PATCH', `${core}/pods/${pod.name}/status`, { status: plantedStatus(pod, nowMs, nodes) });
+    if (!pod.planted && !withEvents) continue;
+    for (const [i, e] of eventsFor(pod, nodes).entries()) {
+      await http.write('POST', `${core}/events`, event(pod, e, i, nowMs));
+      events++;
+    }
+  }
+  await serviceFor(http, w, labels);
+  return events;
+}
+
 /** Creates the whole cluster through the API; returns what was planted where. */
 export async function buildClusterFixture(http: SimHttp, options: FixtureOptions): Promise<ClusterFixture> {
-  const concurrency = options.concurrency ?? 32;
   const workloads = plan(options);
   const pods = workloads.flatMap((w) => w.pods);
   const namespaces = [...new Set(workloads.map((w) => w.namespace))];
-  const now = Date.now();
-  const counts: Record<string, number> = { namespaces: namespaces.length, deployments: workloads.length };
+  const nowMs = Date.now();
   await pool(namespaces, 16, async (name) => {
-    await http.write('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    await http.write('POST', '/api/v1/namespaces', { kind: 'Namespace', metadata: { name } });
   });
   let events = 0;
-  // A recent rollout in every namespace: its pods still have their Normal events (events expire after an hour).
-  const recent = new Set(workloads.filter((_, i) => i % REPLICAS.length === 2).map((w) => `${w.namespace}/${w.name}`));
-  await pool(workloads, concurrency, async (w) => {
-    const labels = { app: w.name, 'app.kubernetes.io/part-of': w.namespace };
-    const template = { metadata: { labels }, spec: { containers: [container(w.pods[0] as FixturePod)] } };
-    const apps = `/apis/apps/v1/namespaces/${w.namespace}`;
-    const d = await http.write('POST', `${apps}/deployments`, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: w.name, namespace: w.namespace, labels },
-      spec: { replicas: w.replicas, selector: { matchLabels: { app: w.name } }, template },
-    });
-    const ready = w.pods.filter(isReady).length;
-    const available = ready >= w.replicas - Math.floor(w.replicas / 4);
-    const since = iso(now - (available ? 3 * 60 : 5) * MINUTE);
-    const status = {
-      observedGeneration: 1,
-      replicas: w.replicas,
-      updatedReplicas: w.replicas,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      ...(ready < w.replicas ? { unavailableReplicas: w.replicas - ready } : {}),
-      conditions: [
-        available
-          ? {
-              type: 'Available',
-              status: 'True',
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-              lastUpdateTime: since,
-              lastTransitionTime: since,
-            }
-          : {
-              type: 'Available',
-              status: 'False',
-              reason: 'MinimumReplicasUnavailable',
-              message: 'Deployment does not have minimum availability.',
-              lastUpdateTime: since,
-              lastTransitionTime: since,
-            },
-        {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${w.replicaSet}" has successfully progressed.`,
-          lastUpdateTime: since,
-          lastTransitionTime: since,
-        },
-      ],
-    };
-    await http.write('PATCH', `${apps}/deployments/${w.name}/status`, { status }, 'application/merge-patch+json');
-    const rsName = w.replicaSet;
-    const rs = await http.write('POST', `${apps}/replicasets`, {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: rsName,
-        namespace: w.namespace,
-        labels,
-        ownerReferences: owner('apps/v1', 'Deployment', w.name, d.metadata.uid),
-      },
-      spec: { replicas: w.replicas, selector: { matchLabels: { app: w.name } }, template },
-    });
-    const rsStatus = {
-      replicas: w.replicas,
-      fullyLabeledReplicas: w.replicas,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      observedGeneration: 1,
-    };
-    await http.write(
-      'PATCH',
-      `${apps}/replicasets/${rsName}/status`,
-      { status: rsStatus },
-      'application/merge-patch+json',
-    );
-    for (const pod of w.pods) {
-      const core = `/api/v1/namespaces/${pod.namespace}`;
-      const created = await http.write('POST', `${core}/pods`, {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: pod.name,
-          namespace: pod.namespace,
-          labels: { ...labels, 'pod-template-hash': rsName.slice(w.name.length + 1) },
-          ownerReferences: owner('apps/v1', 'ReplicaSet', rsName, rs.metadata.uid),
-        },
-        spec: { containers: [container(pod)], ...(pod.node ? { nodeName: pod.node } : {}) },
-      });
-      pod.uid = created.metadata.uid;
-      await http.write(
-        'PATCH',
-        `${core}/pods/${pod.name}/status`,
-        { status: plantedStatus(pod, now, options.nodes) },
-        'application/merge-patch+json',
-      );
-      if (!pod.planted && !recent.has(`${w.namespace}/${w.name}`)) continue;
-      for (const [i, e] of eventsFor(pod, options.nodes).entries()) {
-        events++;
-        await http.write('POST', `${core}/events`, {
-          apiVersion: 'v1',
-          kind: 'Event',
-          metadata: { name: `${pod.name}.${(now * 1000 + i).toString(16)}`, namespace: pod.namespace },
-          involvedObject: {
-            kind: 'Pod',
-            namespace: pod.namespace,
-            name: pod.name,
-            uid: pod.uid,
-            apiVersion: 'v1',
-            ...(e.component === 'kubelet' ? { fieldPath: `spec.containers{${pod.workload}}` } : {}),
-          },
-          reason: e.reason,
-          message: e.message,
-          source: { component: e.component, ...(e.component === 'kubelet' && pod.node ? { host: pod.node } : {}) },
-          firstTimestamp: iso(now - 25 * MINUTE),
-          lastTimestamp: iso(now - MINUTE),
-          count: e.count,
-          type: e.type,
-          reportingComponent: e.component,
-          reportingInstance: e.component === 'kubelet' ? (pod.node ?? '') : '',
-        });
-      }
-    }
-    await serviceFor(http, w, labels);
+  // One recent rollout per namespace still carries its Normal events (Kubernetes expires events after an hour).
+  await pool(workloads, options.concurrency ?? 32, async (w) => {
+    events += await createWorkload(http, w, options.nodes, nowMs, w.name === NAMES[2]);
   });
-  counts.replicaSets = workloads.length;
-  counts.pods = pods.length;
-  counts.services = workloads.length;
-  counts.endpoints = workloads.length;
-  counts.endpointSlices = workloads.length;
-  counts.events = events;
+  const n = workloads.length;
+  const counts = {
+    namespaces: namespaces.length,
+    deployments: n,
+    replicaSets: n,
+    pods: pods.length,
+    services: n,
+    endpoints: n,
+    endpointSlices: n,
+    events,
+  };
   return { workloads, pods, planted: pods.filter((p) => p.planted), counts };
 }
 
 /** The Service in front of a Deployment, with the Endpoints and EndpointSlice its controllers would write. */
 async function serviceFor(http: SimHttp, w: FixtureWorkload, labels: Record<string, string>): Promise<void> {
   const core = `/api/v1/namespaces/${w.namespace}`;
+  const ports = [{ name: 'http', port: 8080, protocol: 'TCP' }];
   await http.write('POST', `${core}/services`, {
-    apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: w.name, namespace: w.namespace, labels },
-    spec: {
-      type: 'ClusterIP',
-      selector: { app: w.name },
-      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
-    },
+    spec: { selector: { app: w.name }, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
   });
   const withIp = w.pods.filter((p) => p.ip);
-  const address = (p: FixturePod) => ({
-    ip: p.ip,
-    nodeName: p.node,
-    targetRef: { kind: 'Pod', namespace: p.namespace, name: p.name, uid: p.uid },
-  });
+  const targetRef = (p: FixturePod) => ({ kind: 'Pod', namespace: p.namespace, name: p.name, uid: p.uid });
+  const address = (p: FixturePod) => ({ ip: p.ip, nodeName: p.node, targetRef: targetRef(p) });
   const ready = withIp.filter(isReady).map(address);
   const notReady = withIp.filter((p) => !isReady(p)).map(address);
+  const subset = {
+    ...(ready.length ? { addresses: ready } : {}),
+    ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+    ports,
+  };
   await http.write('POST', `${core}/endpoints`, {
-    apiVersion: 'v1',
     kind: 'Endpoints',
     metadata: { name: w.name, namespace: w.namespace, labels },
-    ...(withIp.length > 0
-      ? {
-          subsets: [
-            {
-              ...(ready.length ? { addresses: ready } : {}),
-              ...(notReady.length ? { notReadyAddresses: notReady } : {}),
-              ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-            },
-          ],
-        }
-      : {}),
+    ...(withIp.length > 0 ? { subsets: [subset] } : {}),
   });
   await http.write('POST', `/apis/discovery.k8s.io/v1/namespaces/${w.namespace}/endpointslices`, {
-    apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: {
       name: `${w.name}-${suffix(`${w.namespace}/${w.name}/slice`, 5)}`,
@@ -630,8 +518,8 @@ async function serviceFor(http: SimHttp, w: FixtureWorkload, labels: Record<stri
       addresses: [p.ip],
       conditions: { ready: isReady(p), serving: isReady(p), terminating: false },
       nodeName: p.node,
-      targetRef: { kind: 'Pod', namespace: p.namespace, name: p.name, uid: p.uid },
+      targetRef: targetRef(p),
     })),
-    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    ports,
   });
 }

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
+import { humanDuration } from '../kube/human-duration.js';
 import type { Incident } from './incident.js';
 import { INCIDENT_API_VERSION, type IncidentList } from './incident-schema.js';
-import { humanDuration } from './time.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

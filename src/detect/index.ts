@@ -11,7 +11,6 @@ export {
   type Target,
 } from './analyzer.js';
 export { ANALYZERS } from './analyzers/index.js';
-export { type CronParse, parseCronSchedule } from './cron.js';
 export { FAILURE_CLASSES, type FailureClass, SEVERITIES, type Severity } from './failure-class.js';
 export type { Details, EventExcerpt, Finding, LogExcerpt, Problem, Scalar } from './finding.js';
 export { type FormatOptions, formatIncidents, incidentList, OUTPUT_FORMATS, type OutputFormat } from './format.js';

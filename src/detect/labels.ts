@@ -2,46 +2,6 @@ import type { V1LabelSelector } from '@kubernetes/client-node';
 
 type Labels = { readonly [key: string]: string } | undefined;
 
-export function matchesLabels(labels: Labels, selector: { readonly [key: string]: string }): boolean {
-  for (const [k, v] of Object.entries(selector)) if (labels?.[k] !== v) return false;
-  return true;
-}
-
-/** metav1.LabelSelector semantics: an empty selector matches everything. */
-export function matchesSelector(labels: Labels, selector: V1LabelSelector | undefined): boolean {
-  if (!selector) return true;
-  if (!matchesLabels(labels, selector.matchLabels ?? {})) return false;
-  for (const req of selector.matchExpressions ?? []) {
-    const has = labels !== undefined && Object.hasOwn(labels, req.key);
-    const value = labels?.[req.key];
-    const values = req.values ?? [];
-    switch (req.operator) {
-      case 'In':
-        if (value === undefined || !values.includes(value)) return false;
-        break;
-      case 'NotIn':
-        if (value !== undefined && values.includes(value)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-export function isEmptySelector(selector: V1LabelSelector | undefined): boolean {
-  return (
-    selector === undefined ||
-    (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)
-  );
-}
-
 export function formatLabels(labels: Labels): string {
   return Object.entries(labels ?? {})
     .map(([k, v]) => `${k}=${v}`)

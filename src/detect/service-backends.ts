@@ -1,6 +1,6 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import { labelSelectorMatches } from '../kube/label-selector.js';
 import type { HasMetadata, ObjectRef } from './kinds.js';
-import { matchesLabels } from './labels.js';
 import { isTerminalPod } from './pod-helpers.js';
 import type { ClusterSnapshot } from './snapshot.js';
 
@@ -22,7 +22,12 @@ export function serviceBackends(svc: V1Service, snapshot: ClusterSnapshot): Back
   const selector = svc.spec?.selector ?? {};
   const pods = snapshot
     .list('Pod', svc.metadata?.namespace)
-    .filter((p) => !isTerminalPod(p) && !p.metadata?.deletionTimestamp && matchesLabels(p.metadata?.labels, selector));
+    .filter(
+      (p) =>
+        !isTerminalPod(p) &&
+        !p.metadata?.deletionTimestamp &&
+        labelSelectorMatches({ matchLabels: selector }, p.metadata?.labels),
+    );
   const ready = svc.spec?.publishNotReadyAddresses ? pods : pods.filter(isPodReady);
   return { pods, ready };
 }
@@ -48,7 +53,7 @@ export function workloadsSelectedBy(
     w: HasMetadata & { spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } } },
     desired: number,
   ) => {
-    if (!matchesLabels(w.spec?.template?.metadata?.labels, selector)) return;
+    if (!labelSelectorMatches({ matchLabels: selector }, w.spec?.template?.metadata?.labels)) return;
     out.push({
       ref: { kind, name: w.metadata?.name ?? '', uid: w.metadata?.uid ?? '', ...(namespace ? { namespace } : {}) },
       desired,

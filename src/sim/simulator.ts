@@ -52,7 +52,11 @@ export interface Simulator {
 
 const byPlural = (plural: string, group = '') => RESOURCES.find((r) => r.plural === plural && r.group === group)!;
 
-function installAdmission(store: ObjectStore): void {
+/**
+ * The built-in admission chain of a real API server for user writes: defaulting, then validation (422 with
+ * kube-apiserver's causes). Exported so in-process test clusters admit exactly what the simulator admits.
+ */
+export function installCoreAdmission(store: ObjectStore): void {
   store.addAdmission((req) => {
     if (req.operation === 'DELETE') return req.object;
     // Status and binding writes come from controllers and the scheduler; users' spec validation does not apply.
@@ -144,7 +148,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clock = createClock(options.speed ?? 1);
   const store = new ObjectStore({ historySize: options.historySize ?? 10_000, now: () => clock.now() });
   const logs = new LogStore();
-  installAdmission(store);
+  installCoreAdmission(store);
   const withControllers = options.controllers ?? true;
   if (withControllers) installPolicyAdmission(store);
   seed(store, options.nodes ?? 3);

@@ -3,14 +3,12 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { formatIncidents } from '../../src/detect/format.js';
 import { IncidentListSchema, IncidentSchema } from '../../src/detect/incident-schema.js';
-import { humanDuration } from '../../src/detect/time.js';
 import {
   ago,
   container,
   deploymentWithPods,
   HOUR,
   incidents,
-  MIN,
   NOW,
   SEC,
   service,
@@ -85,24 +83,5 @@ describe('formatIncidents', () => {
     assert.equal(IncidentSchema.safeParse({ ...good, failureClass: 'Exploded' }).success, false);
     assert.equal(IncidentSchema.safeParse({ ...good, fingerprint: 'xyz' }).success, false);
     assert.equal(IncidentSchema.safeParse({ ...good, firstSeen: 'yesterday' }).success, false);
-  });
-});
-
-describe('humanDuration', () => {
-  it('formats ages like kubectl', () => {
-    const cases: [number, string][] = [
-      [45 * SEC, '45s'],
-      [119 * SEC, '119s'],
-      [3 * MIN + 12 * SEC, '3m12s'],
-      [5 * MIN, '5m'],
-      [17 * MIN, '17m'],
-      [5 * HOUR + 3 * MIN, '5h3m'],
-      [30 * HOUR, '30h'],
-      [52 * HOUR, '2d4h'],
-      [400 * 24 * HOUR, '400d'],
-      [(3 * 365 + 20) * 24 * HOUR, '3y20d'],
-      [-5 * SEC, '<invalid>'],
-    ];
-    for (const [ms, text] of cases) assert.equal(humanDuration(ms), text, text);
   });
 });

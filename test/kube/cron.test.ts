@@ -9,8 +9,8 @@ function next(spec: string, after: string, tz?: string): string | undefined {
 }
 
 /** Every activation in [from, to), as ISO strings. */
-function runs(spec: string, from: string, to: string): string[] {
-  const parsed = parseCronSchedule(spec);
+function runs(spec: string, from: string, to: string, tz?: string): string[] {
+  const parsed = parseCronSchedule(spec, tz);
   if (!parsed.ok) assert.fail(`${spec} should parse: ${parsed.message}`);
   const out: string[] = [];
   let t = parsed.schedule.next(new Date(Date.parse(from) - 1));
@@ -106,10 +106,11 @@ describe('cron schedules: next activation', () => {
 
   it('keeps running through the hour a DST change repeats', () => {
     // America/New_York falls back on 2025-11-02: 01:00-01:59 happens twice.
-    assert.deepEqual(
-      runs('30 * * * *', '2025-11-02T04:00:00Z', '2025-11-02T08:00:00Z'),
-      ['2025-11-02T04:30:00.000Z', '2025-11-02T05:30:00.000Z', '2025-11-02T06:30:00.000Z', '2025-11-02T07:30:00.000Z'],
-    );
+    assert.deepEqual(runs('30 1-2 * * *', '2025-11-02T04:00:00Z', '2025-11-02T08:00:00Z', 'America/New_York'), [
+      '2025-11-02T05:30:00.000Z',
+      '2025-11-02T06:30:00.000Z',
+      '2025-11-02T07:30:00.000Z',
+    ]);
     const parsed = parseCronSchedule('0 3 * * *', 'America/New_York');
     assert.ok(parsed.ok);
     assert.equal(parsed.schedule.next(new Date('2025-11-02T05:30:00Z'))?.toISOString(), '2025-11-02T08:00:00.000Z');

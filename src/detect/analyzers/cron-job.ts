@@ -1,14 +1,5 @@
+import { knownTimeZone, parseCronSchedule } from '../../kube/cron.js';
 import type { Analyzer } from '../analyzer.js';
-import { parseCronSchedule } from '../cron.js';
-
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A CronJob that can never run: its schedule does not parse, or its time zone is unknown. Suspension is a
@@ -35,7 +26,7 @@ export const cronJobAnalyzer: Analyzer<'CronJob'> = {
       ];
     }
     const tz = cron.spec?.timeZone;
-    if (tz !== undefined && !validTimeZone(tz)) {
+    if (tz !== undefined && !knownTimeZone(tz)) {
       return [
         {
           failureClass: 'CronJobInvalidSchedule',

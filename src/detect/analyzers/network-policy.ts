@@ -1,7 +1,8 @@
 import type { V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
+import { isEmptyLabelSelector, labelSelectorMatches } from '../../kube/label-selector.js';
 import type { Analyzer } from '../analyzer.js';
 import type { Problem } from '../finding.js';
-import { formatLabels, formatSelector, isEmptySelector, matchesSelector } from '../labels.js';
+import { formatLabels, formatSelector } from '../labels.js';
 import { isTerminalPod } from '../pod-helpers.js';
 import { hasSelector, serviceBackends } from '../service-backends.js';
 import type { ClusterSnapshot } from '../snapshot.js';
@@ -12,7 +13,7 @@ function coversIngress(np: V1NetworkPolicy): boolean {
 }
 
 function selects(np: V1NetworkPolicy, pod: V1Pod): boolean {
-  return matchesSelector(pod.metadata?.labels, np.spec?.podSelector);
+  return labelSelectorMatches(np.spec?.podSelector, pod.metadata?.labels);
 }
 
 /** Policies that isolate `pod` for ingress without admitting anything: traffic to it is dropped. */
@@ -55,10 +56,10 @@ export const networkPolicyAnalyzer: Analyzer<'NetworkPolicy'> = {
   kind: 'NetworkPolicy',
   analyze(np, snapshot) {
     const selector = np.spec?.podSelector;
-    if (!isEmptySelector(selector)) {
+    if (!isEmptyLabelSelector(selector)) {
       const any = snapshot
         .list('Pod', np.metadata?.namespace)
-        .some((p) => !isTerminalPod(p) && matchesSelector(p.metadata?.labels, selector));
+        .some((p) => !isTerminalPod(p) && labelSelectorMatches(selector, p.metadata?.labels));
       if (!any) {
         return [
           {

@@ -1,6 +1,7 @@
+import { humanDuration } from '../../kube/human-duration.js';
 import type { Analyzer } from '../analyzer.js';
 import type { Problem } from '../finding.js';
-import { humanDuration, toMs } from '../time.js';
+import { toMs } from '../time.js';
 
 const PRESSURE = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
 

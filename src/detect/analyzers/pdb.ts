@@ -1,6 +1,7 @@
+import { labelSelectorMatches } from '../../kube/label-selector.js';
 import type { Analyzer } from '../analyzer.js';
 import { uniqueRefs } from '../kinds.js';
-import { formatSelector, matchesSelector } from '../labels.js';
+import { formatSelector } from '../labels.js';
 import { owningWorkload } from '../owners.js';
 import { isTerminalPod } from '../pod-helpers.js';
 
@@ -56,7 +57,7 @@ export const pdbAnalyzer: Analyzer<'PodDisruptionBudget'> = {
     if (status.currentHealthy >= status.desiredHealthy) return [];
     const pods = snapshot
       .list('Pod', pdb.metadata?.namespace)
-      .filter((p) => !isTerminalPod(p) && matchesSelector(p.metadata?.labels, pdb.spec?.selector));
+      .filter((p) => !isTerminalPod(p) && labelSelectorMatches(pdb.spec?.selector, p.metadata?.labels));
     return [
       {
         failureClass: 'PDBBlocking',

@@ -1,9 +1,9 @@
 import type { V1ResourceQuota } from '@kubernetes/client-node';
+import { parseQuantity } from '../../kube/quantity.js';
 import type { Analyzer } from '../analyzer.js';
 import { eventLastSeen, isWarning } from '../events.js';
 import type { ObjectRef } from '../kinds.js';
 import { owningWorkload } from '../owners.js';
-import { parseQuantity } from '../quantity.js';
 import type { ClusterSnapshot } from '../snapshot.js';
 import { MINUTE } from '../time.js';
 

@@ -1,6 +1,13 @@
 // Per-container validation (validateContainerCommon in kube-apiserver): name, image, ports, env, volume
 // mounts, pull policy and resources, in the real order so multi-error messages read the same.
 
+import {
+  compareQuantities,
+  formatQuantityExact,
+  parseQuantityExact,
+  QUANTITY_FORMAT_MESSAGE,
+  type Quantity,
+} from '../../kube/quantity.js';
 import { arr, type JsonRecord, rec, str } from '../tables/read.js';
 import { child, duplicate, type FieldCause, index, invalid, key, notFound, notSupported, required } from './field.js';
 import {
@@ -11,13 +18,6 @@ import {
   isValidPortName,
   isValidPortNum,
 } from './names.js';
-import {
-  compareQuantities,
-  formatQuantityExact,
-  parseQuantityExact,
-  QUANTITY_FORMAT_MESSAGE,
-  type Quantity,
-} from './quantity.js';
 
 export const PORT_PROTOCOLS = ['SCTP', 'TCP', 'UDP'] as const;
 

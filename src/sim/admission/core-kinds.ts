@@ -1,6 +1,7 @@
 // Validation of core/v1 kinds users write by hand besides pods: Services, ConfigMaps, Secrets and
 // PersistentVolumeClaims.
 
+import { formatQuantityExact, parseQuantityExact, QUANTITY_FORMAT_MESSAGE } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import { arr, type JsonRecord, rec, str } from '../tables/read.js';
 import { PORT_PROTOCOLS } from './container.js';
@@ -22,7 +23,6 @@ import {
 import { describeDiff, semanticEqual } from './json-diff.js';
 import { validateLabelSelector, validateLabels } from './meta.js';
 import { isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum } from './names.js';
-import { formatQuantityExact, parseQuantityExact, QUANTITY_FORMAT_MESSAGE } from './quantity.js';
 
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const SESSION_AFFINITIES = ['ClientIP', 'None'];

@@ -28,14 +28,6 @@ import {
 } from './workloads.js';
 
 export type { FieldCause, FieldReason } from './field.js';
-export {
-  canonicalQuantity,
-  formatQuantity,
-  parseQuantity,
-  parseQuantityExact,
-  type Quantity,
-  type QuantityFormat,
-} from './quantity.js';
 
 export type AdmissionResult = { ok: true; object: KubeObject } | { ok: false; causes: FieldCause[] };
 

@@ -3,10 +3,10 @@
 // limits filled in (and the `kubernetes.io/limit-ranger` annotation saying so), and a pod or claim outside
 // min/max/maxLimitRequestRatio is refused: `maximum memory usage per Container is 1Gi, but limit is 2Gi`.
 
+import { formatQuantityExact, parseQuantityExact, type Quantity } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
 import type { AdmissionHook } from '../store/object-store.js';
-import { formatQuantityExact, parseQuantityExact, type Quantity } from './quantity.js';
 import { forbidden } from './quota-admission.js';
 
 const LIMIT_RANGES = RESOURCES.find((r) => r.plural === 'limitranges' && r.group === '')!;

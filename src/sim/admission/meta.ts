@@ -1,6 +1,7 @@
 // ObjectMeta, label and label-selector validation (apimachinery's ValidateObjectMeta, ValidateLabels,
 // ValidateLabelSelector), plus selector matching for the "selector does not match template labels" check.
 
+import { isEmptyLabelSelector, type LabelSelectorSpec, labelSelectorMatches } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
 import { arr, rec, str, strMap } from '../tables/read.js';
 import {
@@ -98,36 +99,23 @@ export function selectorIsValid(selector: unknown): boolean {
   return arr(rec(selector).matchExpressions).every((e) => OPERATORS.has(str(rec(e).operator)));
 }
 
+/** A selector from a request body, with anything that is not the right shape dropped. */
+function selectorSpec(selector: unknown): LabelSelectorSpec {
+  return {
+    matchLabels: strMap(rec(selector).matchLabels),
+    matchExpressions: arr(rec(selector).matchExpressions)
+      .map(rec)
+      .map((e) => ({ key: str(e.key), operator: str(e.operator), values: arr(e.values).map(str) })),
+  };
+}
+
 /** True when the selector selects nothing in particular (labels.Everything()). */
 export function selectorIsEmpty(selector: unknown): boolean {
-  return Object.keys(rec(rec(selector).matchLabels)).length === 0 && arr(rec(selector).matchExpressions).length === 0;
+  return isEmptyLabelSelector(selectorSpec(selector));
 }
 
 export function selectorMatches(selector: unknown, labels: unknown): boolean {
-  const set = strMap(labels);
-  for (const [k, v] of Object.entries(strMap(rec(selector).matchLabels))) if (set[k] !== v) return false;
-  for (const e of arr(rec(selector).matchExpressions).map(rec)) {
-    const k = str(e.key);
-    const values = arr(e.values).map(str);
-    const has = Object.hasOwn(set, k);
-    switch (str(e.operator)) {
-      case 'In':
-        if (!has || !values.includes(set[k] ?? '')) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(set[k] ?? '')) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return labelSelectorMatches(selectorSpec(selector), strMap(labels));
 }
 
 /** A *metav1.LabelSelector as %#v prints it inside "Invalid value: ..." messages. */

@@ -2,9 +2,9 @@
 // gets (pods and templates alike), plus what only a created Pod gets from SetDefaults_Pod and the
 // ServiceAccount, Priority and DefaultTolerationSeconds admission plugins.
 
+import { canonicalQuantity, parseQuantityExact } from '../../kube/quantity.js';
 import { isRecord } from '../tables/read.js';
 import { items, type Mutable, maybe, orDefault, orDefaultString, sub } from './mutate.js';
-import { canonicalQuantity, parseQuantityExact } from './quantity.js';
 
 /** SetDefaults_Container's rule: an image without tag or digest, or tagged latest, is always pulled. */
 export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {

@@ -4,12 +4,12 @@
 // a request or limit a quota constrains gets `failed quota: q: must specify requests.cpu for: app`.
 // Usage is summed from the store at admission time, so consecutive creates see each other at once.
 
+import type { Quantity } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import type { ResourceInfo } from '../resources.js';
 import { RESOURCES } from '../resources.js';
 import type { AdmissionHook } from '../store/object-store.js';
 import { qualifiedResource, StatusError } from '../store/status-error.js';
-import type { Quantity } from './quantity.js';
 import {
   containerLimits,
   containerRequests,

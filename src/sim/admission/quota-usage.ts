@@ -3,11 +3,11 @@
 // services (node ports, load balancers), claims (storage, per class), object counts (`configmaps`,
 // `count/deployments.apps`, ...). Amounts are exact quantities so messages print as kube-apiserver's do.
 
+import { formatQuantityExact, parseQuantityExact, type Quantity } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import type { ResourceInfo } from '../resources.js';
 import { RESOURCES } from '../resources.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { formatQuantityExact, parseQuantityExact, type Quantity } from './quantity.js';
 
 export type Usage = Map<string, Quantity>;
 

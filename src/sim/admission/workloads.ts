@@ -1,9 +1,9 @@
 // Validation of the pod controllers (apps/v1 and batch/v1): selectors that must match their template,
 // replica counts, strategies, restart policies and the fields that may not change after creation.
 
+import { cronTimeZoneErrors, parseCronSchedule } from '../../kube/cron.js';
 import type { KubeObject } from '../objects.js';
 import { isRecord, type JsonRecord, rec, str, strMap } from '../tables/read.js';
-import { cronScheduleError, timeZoneError } from './cron.js';
 import {
   child,
   type FieldCause,
@@ -348,8 +348,8 @@ export function validateCronJob(cj: KubeObject, old?: KubeObject): FieldCause[] 
   const schedule = str(spec.schedule);
   if (schedule === '') causes.push(required('spec.schedule'));
   else {
-    const err = cronScheduleError(schedule);
-    if (err) causes.push(invalid('spec.schedule', schedule, err));
+    const parsed = parseCronSchedule(schedule);
+    if (!parsed.ok) causes.push(invalid('spec.schedule', schedule, parsed.message));
     const allowTZ = str(rec(old?.spec).schedule).includes('TZ');
     if (schedule.includes('TZ') && !allowTZ)
       causes.push(
@@ -360,8 +360,7 @@ export function validateCronJob(cj: KubeObject, old?: KubeObject): FieldCause[] 
   }
   causes.push(...nonNegative('spec.startingDeadlineSeconds', spec.startingDeadlineSeconds));
   if (typeof spec.timeZone === 'string' && spec.timeZone !== rec(old?.spec).timeZone) {
-    const err = timeZoneError(spec.timeZone);
-    if (err) causes.push(invalid('spec.timeZone', spec.timeZone, err));
+    for (const err of cronTimeZoneErrors(spec.timeZone)) causes.push(invalid('spec.timeZone', spec.timeZone, err));
   }
   const cp = str(spec.concurrencyPolicy);
   if (cp !== '' && !CONCURRENCY_POLICIES.includes(cp))

@@ -3,11 +3,12 @@
 // kube-apiserver's (Status errors, 201 on create, Table when asked, dryRun=All without storing).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type LabelSelector, parseLabelSelector } from '../../kube/label-selector.js';
 import { clone, hasMetadata, isJsonObject, type KubeObject } from '../objects.js';
 import { applyPatch, parseYamlBody, patchTypeFromContentType } from '../patch/index.js';
 import { apiVersionOf, type ResourceInfo } from '../resources.js';
 import type { DeleteOptions, ObjectStore, PropagationPolicy } from '../store/object-store.js';
-import { type FieldSelector, type LabelSelector, parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
+import { type FieldSelector, parseFieldSelector } from '../store/selectors.js';
 import { errors, StatusError } from '../store/status-error.js';
 import { toTable } from '../tables/index.js';
 import { jsonOf, queryBool, queryInt, readBody, sendJson, wantsTable } from './http-util.js';

@@ -2,9 +2,10 @@
 // optional bookmarks, closed at timeoutSeconds. Each event is serialised once per stream.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LabelSelector } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
 import { apiVersionOf, type ResourceInfo } from '../resources.js';
-import type { FieldSelector, LabelSelector } from '../store/selectors.js';
+import type { FieldSelector } from '../store/selectors.js';
 import { StatusError } from '../store/status-error.js';
 import { toTable } from '../tables/index.js';
 import { jsonOf, queryBool, queryInt, wantsTable } from './http-util.js';

@@ -2,9 +2,9 @@
 // selector; it adopts matching orphans and releases owned objects whose labels no longer match (the
 // "kubectl label pod x app-" debugging trick takes a pod out of its ReplicaSet).
 
+import { type LabelSelector, matchLabels } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
 import type { ResourceInfo } from '../resources.js';
-import { type LabelSelector, matchLabels } from '../store/selectors.js';
 import { StatusError } from '../store/status-error.js';
 import type { ControllerContext } from './controller.js';
 import type { ObjectIndex } from './object-index.js';

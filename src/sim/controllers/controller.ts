@@ -120,7 +120,8 @@ export function runControllers(ctx: ControllerContext, controllers: readonly Con
       try {
         for (const k of q.c.keysFor(e)) q.pending.add(k);
       } catch (err) {
-        if (process.env.KUBEMEND_SIM_DEBUG) console.error(`controller ${q.c.name} could not map ${e.type} ${e.resource.plural}:`, err);
+        if (process.env.KUBEMEND_SIM_DEBUG)
+          console.error(`controller ${q.c.name} could not map ${e.type} ${e.resource.plural}:`, err);
       }
     }
     schedule();

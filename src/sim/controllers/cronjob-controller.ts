@@ -3,11 +3,11 @@
 // concurrency policy, tracks active Jobs, records lastScheduleTime/lastSuccessfulTime, and trims finished
 // Jobs to the history limits. Bad schedules and time zones become the real Warning events.
 
+import { type CronSchedule, knownTimeZone, parseCronSchedule } from '../../kube/cron.js';
 import type { KubeObject } from '../objects.js';
 import { isoSeconds } from '../store/object-store.js';
 import { StatusError } from '../store/status-error.js';
 import type { Controller, ControllerContext } from './controller.js';
-import { type CronSchedule, knownTimeZone, parseCronSchedule } from './cron-schedule.js';
 import { K, keyOf, splitKey } from './kinds.js';
 import type { ObjectIndex } from './object-index.js';
 import { controllerRefTo, ownerKey } from './owner-refs.js';

@@ -3,11 +3,11 @@
 // with a matchFields node affinity the scheduler honours; failed pods replaced; RollingUpdate replaces
 // outdated pods within maxUnavailable.
 
+import type { LabelSelectorSpec } from '../../kube/label-selector.js';
+import { selectorFromSpec } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
 import { matchesNodeSelectorAndAffinity, toleratesTaint } from '../scheduler/node-filters.js';
 import { type NodeSelectorTerm, nodeSpec, podSpec, type Taint, type Toleration } from '../scheduler/pod-shape.js';
-import type { LabelSelectorSpec } from '../store/selectors.js';
-import { selectorFromSpec } from '../store/selectors.js';
 import { claim } from './claim.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { scaledValue } from './int-or-percent.js';

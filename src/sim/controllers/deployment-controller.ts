@@ -4,8 +4,8 @@
 // spec.paused, and reports status with Progressing/Available conditions. `kubectl rollout undo` patches
 // the template back; the matching old ReplicaSet is then found by template and given a new revision.
 
+import { matchLabels, selectorFromSpec } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
-import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { claim } from './claim.js';
 import { findCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller.js';

@@ -3,8 +3,8 @@
 // distinct port mapping, conditions ready/serving/terminating), kept current as pods come, go and change
 // readiness. Services without a selector and ExternalName services are left alone, as in Kubernetes.
 
+import { matchLabels } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
-import { matchLabels } from '../store/selectors.js';
 import { StatusError } from '../store/status-error.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { K, keyOf, splitKey } from './kinds.js';

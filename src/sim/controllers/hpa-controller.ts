@@ -3,10 +3,10 @@
 // algorithm, applies stabilization and rate policies and the min/max bounds, scales the target, and
 // reports AbleToScale / ScalingActive / ScalingLimited with kube-controller-manager's reasons.
 
-import { parseQuantityExact } from '../admission/quantity.js';
+import { matchLabels, selectorFromSpec } from '../../kube/label-selector.js';
+import { parseQuantityExact } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import { isoSeconds } from '../store/object-store.js';
-import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { StatusError } from '../store/status-error.js';
 import { upsertCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller.js';

@@ -4,7 +4,7 @@
 // binding); a claim naming a missing class stays Pending with ProvisioningFailed; bound claims grow when
 // their class allows expansion; a deleted claim's volume is deleted or Released per its reclaim policy.
 
-import { formatQuantityExact, parseQuantityExact } from '../admission/quantity.js';
+import { formatQuantityExact, parseQuantityExact } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import { podSpec } from '../scheduler/pod-shape.js';
 import { StatusError } from '../store/status-error.js';

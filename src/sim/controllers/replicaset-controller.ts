@@ -2,9 +2,9 @@
 // pods first, and reports replicas/ready/available counts. A refused create (quota, LimitRange) becomes a
 // FailedCreate event and a ReplicaFailure condition, retried with back-off.
 
+import { matchLabels, selectorFromSpec } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
 import { isoSeconds } from '../store/object-store.js';
-import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { claim } from './claim.js';
 import { findCondition, removeCondition, upsertCondition } from './conditions.js';
 import type { Controller, ControllerContext } from './controller.js';

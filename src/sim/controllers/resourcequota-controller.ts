@@ -1,7 +1,7 @@
 // The resourcequota controller: keeps each quota's status.hard (the spec, canonicalised) and status.used
 // (summed over what its scopes select) current as objects in the namespace come and go.
 
-import { formatQuantityExact } from '../admission/quantity.js';
+import { formatQuantityExact } from '../../kube/quantity.js';
 import { hardOf, quotaUsage } from '../admission/quota-usage.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { K, keyOf, splitKey } from './kinds.js';

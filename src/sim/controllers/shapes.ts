@@ -1,8 +1,8 @@
 // Typed views of the workload fields the controllers read. The store holds untyped JSON; these narrow it at
 // the seam. Pod spec shapes come from the scheduler's pod-shape module so both sides read pods alike.
 
+import type { LabelSelectorSpec } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
-import type { LabelSelectorSpec } from '../store/selectors.js';
 
 export type IntOrString = number | string;
 

@@ -3,9 +3,9 @@
 // at once with Parallel), failed pods recreated, and RollingUpdate from the highest ordinal down to the
 // partition. Revisions are template hashes kept in status (ControllerRevisions are not served).
 
+import type { LabelSelectorSpec } from '../../kube/label-selector.js';
+import { matchLabels, selectorFromSpec } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
-import type { LabelSelectorSpec } from '../store/selectors.js';
-import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { claim } from './claim.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { K, keyOf, splitKey } from './kinds.js';

@@ -2,7 +2,7 @@
 // the newest if several are marked) and PersistentVolumeClaimResize (growing a claim needs a class that
 // allows volume expansion), with kube-apiserver's messages.
 
-import { parseQuantityExact } from '../admission/quantity.js';
+import { parseQuantityExact } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import type { AdmissionHook, ObjectStore } from '../store/object-store.js';
 import { StatusError } from '../store/status-error.js';

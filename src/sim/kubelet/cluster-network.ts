@@ -3,11 +3,11 @@
 // does) or straight to a pod IP. A Service with no ready endpoint refuses connections, as iptables' REJECT
 // rule makes it on a real node.
 
+import { matchLabels, selectorFromSpec } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
 import { RESOURCES } from '../resources.js';
 import { podStatus } from '../scheduler/pod-shape.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import type { PodWorker } from './pod-worker.js';
 import type { ContainerNetwork, HttpResult } from './program/types.js';
 

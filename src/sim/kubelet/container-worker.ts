@@ -5,6 +5,7 @@
 // back-off), container-input.ts (what the runtime is given), probes.ts (probe workers).
 
 import { createHash, randomBytes } from 'node:crypto';
+import { formatGoDuration } from '../../kube/go-duration.js';
 import type { KubeObject } from '../objects.js';
 import { quantityValue } from '../scheduler/pod-requests.js';
 import { type Container, podSpec } from '../scheduler/pod-shape.js';
@@ -12,7 +13,6 @@ import type { Backoff } from './backoff.js';
 import type { EnvResult } from './container-env.js';
 import { containerInput } from './container-input.js';
 import type { ContainerRuntime } from './container-runtime.js';
-import { goDuration } from './go-duration.js';
 import { ImagePuller } from './image-puller.js';
 import type { ImageInfo } from './images.js';
 import type { VolumeFiles } from './pod-volumes.js';
@@ -374,7 +374,7 @@ export class ContainerWorker {
         const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${uid})`;
         this.setWaiting(
           'CrashLoopBackOff',
-          `back-off ${goDuration(backoff)} restarting failed container=${this.name} pod=${podRef}`,
+          `back-off ${formatGoDuration(backoff)} restarting failed container=${this.name} pod=${podRef}`,
         );
         if (this.once(`crash:${gate}`))
           this.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${podRef}`);

@@ -1,7 +1,7 @@
 // The downward API: pod fields and container resources exposed to a container through env vars
 // (valueFrom.fieldRef / resourceFieldRef) and downwardAPI volume files, with kubelet's formatting.
 
-import { parseQuantity } from '../admission/quantity.js';
+import { parseQuantity } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import { type Container, podSpec, type ResourceList } from '../scheduler/pod-shape.js';
 

@@ -3,11 +3,11 @@
 // the events and waiting reasons with kubelet's texts. A pull takes simulated time: about a second for a
 // registry to say a tag is missing, size / 60 MB/s for a fresh image.
 
+import { formatGoDuration } from '../../kube/go-duration.js';
 import { defaultPullPolicy } from '../admission/pod-defaults.js';
 import type { Container } from '../scheduler/pod-shape.js';
 import type { Backoff } from './backoff.js';
 import type { ContainerRuntime } from './container-runtime.js';
-import { goDuration } from './go-duration.js';
 import type { ImageInfo, PullResult } from './images.js';
 import { RELIST_MS, RETRY_MS } from './sync-timing.js';
 
@@ -48,7 +48,7 @@ export class ImagePuller {
       return { wait: nowMs + RELIST_MS };
     }
     host.nodeImages.set(ref, result.image);
-    const took = goDuration(untilMs - startedMs);
+    const took = formatGoDuration(untilMs - startedMs);
     host.event(
       'Normal',
       'Pulled',

@@ -3,13 +3,14 @@
 // anything else reading the resource metrics API) prints real numbers.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { matchLabels, parseLabelSelector } from '../../kube/label-selector.js';
 import type { ExtraApi } from '../api/api-server.js';
 import { sendJson, sendStatusError } from '../api/http-util.js';
 import type { SimClock } from '../clock.js';
 import type { KubeObject } from '../objects.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isoSeconds } from '../store/object-store.js';
-import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
+import { matchFields, parseFieldSelector } from '../store/selectors.js';
 import { errors, StatusError } from '../store/status-error.js';
 import { kubeletFor, NODES, PODS, type PodUsage } from './kubelet.js';
 

@@ -3,8 +3,8 @@
 // UnschedulableAndUnresolvable split are kube-scheduler's, because the preemption half of the message
 // depends on them.
 
+import { matchLabels, selectorFromSpec } from '../../kube/label-selector.js';
 import type { KubeObject } from '../objects.js';
-import { matchLabels, selectorFromSpec } from '../store/selectors.js';
 import { podRequests, quantityValue } from './pod-requests.js';
 import {
   type NodeSelectorRequirement,

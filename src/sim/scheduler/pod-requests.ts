@@ -2,7 +2,7 @@
 // app containers and the largest init container, plus overhead; a limit without a request counts as the
 // request (the API server defaults it so). Stored pods are immutable, so results are cached per object.
 
-import { parseQuantity } from '../admission/quantity.js';
+import { parseQuantity } from '../../kube/quantity.js';
 import type { KubeObject } from '../objects.js';
 import { type Container, podSpec, type ResourceList } from './pod-shape.js';
 

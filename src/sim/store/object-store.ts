@@ -6,9 +6,10 @@
 // which keeps 10,000-pod lists cheap — and any accidental mutation throws instead of corrupting the store.
 
 import { randomUUID } from 'node:crypto';
+import { type LabelSelector, matchLabels } from '../../kube/label-selector.js';
 import { clone, hasMetadata, isJsonObject, type KubeObject, type OwnerReference } from '../objects.js';
 import { apiVersionOf, RESOURCES, type ResourceInfo, resourceKey } from '../resources.js';
-import { type FieldSelector, type LabelSelector, matchFields, matchLabels } from './selectors.js';
+import { type FieldSelector, matchFields } from './selectors.js';
 import { errors, StatusError } from './status-error.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -1,8 +1,9 @@
 // The pod row, computed exactly as kube-apiserver's printPod does: the STATUS cell is what an SRE reads first
 // (CrashLoopBackOff, Init:0/2, OOMKilled, Terminating, ...), so its precedence rules are kept step for step.
 
+import { humanDuration } from '../../kube/human-duration.js';
 import type { KubeObject } from '../objects.js';
-import { formatAge, humanDuration } from './format.js';
+import { formatAge } from './format.js';
 import { AGE_COLUMN, column, NAME_COLUMN, nameOf, type Printer, type RowCondition, wide } from './printer.js';
 import { arr, int, type JsonRecord, rec, str, timeOf } from './read.js';
 

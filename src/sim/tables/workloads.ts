@@ -1,11 +1,11 @@
 // Printers for the workload controllers (apps/v1, batch/v1, autoscaling/v2, policy/v1), column for column as
 // kube-apiserver prints them.
 
+import { humanDuration } from '../../kube/human-duration.js';
 import type { KubeObject } from '../objects.js';
 import {
   formatLabelSelector,
   formatLabels,
-  humanDuration,
   intOrString,
   layoutContainers,
   quantityCell,

@@ -2,7 +2,6 @@
 // the built-in admission chain (defaulting and validation, as startSimulator installs it) plus the policy
 // admission, and a small stand-in kubelet/scheduler whose pod outcomes each test chooses. No HTTP.
 
-import { defaultObject, invalidMessage, validateObject } from '../../../src/sim/admission/index.js';
 import { createClock, type SimClock } from '../../../src/sim/clock.js';
 import {
   type Controller,
@@ -19,9 +18,9 @@ import {
 import { K } from '../../../src/sim/controllers/kinds.js';
 import type { KubeObject } from '../../../src/sim/objects.js';
 import type { ResourceInfo } from '../../../src/sim/resources.js';
+import { installCoreAdmission } from '../../../src/sim/simulator.js';
 import { LogStore } from '../../../src/sim/store/log-store.js';
 import { isoSeconds, ObjectStore } from '../../../src/sim/store/object-store.js';
-import { errors } from '../../../src/sim/store/status-error.js';
 
 /** What the stand-in kubelet does with a pod once it is bound. */
 export type Outcome =
@@ -56,26 +55,6 @@ export interface Cluster {
   sleep(simMs: number): Promise<void>;
   events(objectName?: string): KubeObject[];
   stop(): void;
-}
-
-function builtInAdmission(store: ObjectStore): void {
-  store.addAdmission((req) => {
-    // Status and binding writes come from controllers; users' spec validation does not apply to them.
-    if (req.operation === 'DELETE' || req.subresource) return req.object;
-    const obj = defaultObject(req.resource, req.object);
-    const causes = validateObject(req.resource, obj, req.old);
-    if (causes.length > 0) {
-      const name = obj.metadata.name ?? obj.metadata.generateName ?? '';
-      throw errors.invalid(
-        req.resource.kind,
-        req.resource.group,
-        name,
-        invalidMessage(req.resource.kind, name, causes),
-        causes,
-      );
-    }
-    return obj;
-  });
 }
 
 function seed(store: ObjectStore, nodes: number): void {
@@ -228,7 +207,7 @@ function standInKubelet(ctx: ControllerContext, outcome: (pod: KubeObject) => Ou
 export function startCluster(options: ClusterOptions = {}): Cluster {
   const clock = createClock(options.speed ?? 200);
   const store = new ObjectStore({ now: () => clock.now() });
-  if (options.validation !== false) builtInAdmission(store);
+  if (options.validation !== false) installCoreAdmission(store);
   installPolicyAdmission(store);
   seed(store, options.nodes ?? 3);
   const ctx: ControllerContext = { store, clock, logs: new LogStore(), events: createEventRecorder(store, clock) };

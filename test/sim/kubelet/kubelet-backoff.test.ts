@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Backoff } from '../../../src/sim/kubelet/backoff.js';
-import { goDuration } from '../../../src/sim/kubelet/go-duration.js';
 
 describe('crash-loop back-off', () => {
   it('doubles from 10s to a 5 minute cap', () => {
@@ -43,22 +42,5 @@ describe('crash-loop back-off', () => {
     b.next('uid2_app', 0, 0);
     b.forget('uid1_');
     assert.deepEqual([b.get('uid1_app'), b.get('uid1_sidecar'), b.get('uid2_app')], [0, 0, 10_000]);
-  });
-});
-
-describe('Go duration formatting', () => {
-  it('prints durations as kubelet messages show them', () => {
-    const cases: [number, string][] = [
-      [0, '0s'],
-      [512, '512ms'],
-      [1_200, '1.2s'],
-      [11_624, '11.624s'],
-      [40_000, '40s'],
-      [80_000, '1m20s'],
-      [300_000, '5m0s'],
-      [7_200_000, '2h0m0s'],
-      [0.5, '500µs'],
-    ];
-    for (const [ms, text] of cases) assert.equal(goDuration(ms), text, `${ms}ms`);
   });
 });

@@ -84,8 +84,12 @@ export function parseQuantityExact(input: string | number): Quantity | undefined
   return { nanos: sign === '-' ? -nanos : nanos, format };
 }
 
-/** The numeric value of a quantity string (cores for CPU, bytes for memory), or undefined when invalid. */
-export function parseQuantity(input: string | number): number | undefined {
+/**
+ * The numeric value of a quantity (cores for CPU, bytes for memory), or undefined when absent or invalid. For
+ * comparisons and arithmetic; what people read should quote the original string.
+ */
+export function parseQuantity(input: string | number | undefined): number | undefined {
+  if (input === undefined) return undefined;
   const q = parseQuantityExact(input);
   return q === undefined ? undefined : Number(q.nanos) / 1e9;
 }

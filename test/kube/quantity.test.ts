@@ -6,7 +6,7 @@ import {
   formatQuantity,
   parseQuantity,
   parseQuantityExact,
-} from '../../../src/sim/admission/quantity.js';
+} from '../../src/kube/quantity.js';
 
 describe('parseQuantity', () => {
   const table: [string | number, number][] = [
