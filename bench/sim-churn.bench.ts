@@ -10,13 +10,14 @@
 //        [--profile DIR]  (simulator under --cpu-prof; prints its hottest functions; leaves the doc alone)
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { ControllerStats } from '../src/sim/controllers/controller.js';
 import { SimHttp } from './lib/cluster-fixture.js';
+import { hotFunctions, mainThreadProfile } from './lib/cpu-profile.js';
 import { machineInfo, markdownTable, writeBenchSection } from './lib/report.js';
 
 const { values } = parseArgs({
@@ -92,17 +93,25 @@ function follow(base: string, path: string, fromRv: string, onEvent: (e: WatchEv
 interface Snapshot {
   readonly atMs: number;
   readonly controllers: readonly ControllerStats[];
+  /** The simulator's event loop: ms busy since it started. */
+  readonly loopActiveMs: number;
   readonly simCpuTicks: number;
   readonly benchCpuMs: number;
   readonly podEvents: number;
+}
+
+/** What bench/lib/sim-child.ts answers to "stats". */
+interface SimStats {
+  readonly stats: readonly ControllerStats[];
+  readonly eventLoop: { readonly idle: number; readonly active: number };
 }
 
 interface Child {
   readonly process: ChildProcess;
   readonly url: string;
   readonly pid: number;
-  /** The simulator's reconcile counters right now (asks the child on its stdin). */
-  controllers(): Promise<readonly ControllerStats[]>;
+  /** The simulator's reconcile counters and event-loop time right now (asks the child on its stdin). */
+  stats(): Promise<SimStats>;
 }
 
 function cpuTicks(pid: number): number {
@@ -129,18 +138,18 @@ async function startChild(profileDir: string | undefined): Promise<Child> {
   // A bench that dies (a failed request, a phase that never settles) must not leave the simulator running.
   process.once('exit', () => child.exitCode ?? child.kill('SIGKILL'));
   const lines = createInterface({ input: child.stdout! });
-  const asked: ((c: readonly ControllerStats[]) => void)[] = [];
+  const asked: ((s: SimStats) => void)[] = [];
   const info = await new Promise<{ url: string; pid: number }>((ready) => {
     lines.on('line', (line) => {
-      const msg = JSON.parse(line) as { url?: string; pid?: number; stats?: ControllerStats[] };
-      if (msg.stats) asked.shift()?.(msg.stats);
+      const msg = JSON.parse(line) as { url?: string; pid?: number } & Partial<SimStats>;
+      if (msg.stats && msg.eventLoop) asked.shift()?.({ stats: msg.stats, eventLoop: msg.eventLoop });
       else ready({ url: msg.url!, pid: msg.pid! });
     });
   });
   return {
     process: child,
     ...info,
-    controllers: () =>
+    stats: () =>
       new Promise((done) => {
         asked.push(done);
         child.stdin!.write('stats\n');
@@ -246,6 +255,7 @@ interface Phase {
   readonly cpuSamples: readonly number[];
 }
 const seconds = (p: Phase) => (p.to.atMs - p.from.atMs) / 1000;
+const loopBusy = (p: Phase) => ((p.to.loopActiveMs - p.from.loopActiveMs) / 1000 / seconds(p)) * 100;
 const simCpu = (p: Phase) => ((p.to.simCpuTicks - p.from.simCpuTicks) / CLK_TCK / seconds(p)) * 100;
 const benchCpu = (p: Phase) => ((p.to.benchCpuMs - p.from.benchCpuMs) / 1000 / seconds(p)) * 100;
 const podEventRate = (p: Phase) => (p.to.podEvents - p.from.podEvents) / seconds(p);
@@ -257,31 +267,6 @@ function perController(p: Phase, name: string, field: 'reconciles' | 'busyMs'): 
 }
 const allReconciles = (p: Phase) =>
   p.to.controllers.reduce((n, c) => n + c.reconciles, 0) - p.from.controllers.reduce((n, c) => n + c.reconciles, 0);
-
-/** Self time per function of a V8 .cpuprofile, hottest first, as shares of the busy (non-idle) time. */
-function hotFunctions(file: string, top: number): string[] {
-  const prof = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-    samples: number[];
-    timeDeltas: number[];
-  };
-  const frame = new Map(prof.nodes.map((n) => [n.id, n.callFrame]));
-  const self = new Map<string, number>();
-  let total = 0;
-  prof.samples.forEach((id, i) => {
-    const f = frame.get(id);
-    const dt = prof.timeDeltas[i] ?? 0;
-    if (f?.functionName === '(idle)') return;
-    const where = f?.url ? `${f.url.replace(/^.*\/work\/main\//, '')}:${f.lineNumber + 1}` : '';
-    const key = `${f?.functionName || '(anonymous)'} ${where}`.trim();
-    self.set(key, (self.get(key) ?? 0) + dt);
-    total += dt;
-  });
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([k, t]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
-}
 
 async function main(): Promise<void> {
   const profileDir = values.profile ? resolve(values.profile) : undefined;
@@ -305,7 +290,7 @@ async function main(): Promise<void> {
   stops.push(follow(sim.url, '/apis/apps/v1/deployments', rv, (e) => rollouts.observe(e.object as DeploymentView)));
 
   const snapshot = async (): Promise<Snapshot> => ({
-    controllers: await sim.controllers(),
+    ...(await sim.stats().then((s) => ({ controllers: s.stats, loopActiveMs: s.eventLoop.active }))),
     atMs: nowMs(),
     simCpuTicks: cpuTicks(sim.pid),
     benchCpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
@@ -416,6 +401,7 @@ async function main(): Promise<void> {
     row('rollout duration p50 / p95, wall (simulated)', duration),
     row(`pod events delivered/s, all ${WATCHERS} watchers`, (p) => fmt(podEventRate(p))),
     row('reconciles/s, all controllers', (p) => fmt(allReconciles(p) / seconds(p))),
+    row('simulator event loop busy (share of wall time)', (p) => `${loopBusy(p).toFixed(0)}%`),
     row('simulator CPU, mean (% of one core)', (p) => `${simCpu(p).toFixed(0)}%`),
     row('simulator CPU, highest 1 s sample', (p) =>
       p.cpuSamples.length ? `${Math.max(...p.cpuSamples).toFixed(0)}%` : '—',
@@ -447,15 +433,9 @@ async function main(): Promise<void> {
   );
 
   if (profileDir) {
-    // One profile per thread (tsx runs a loader thread); the main thread's is the big one.
-    const file = readdirSync(profileDir)
-      .filter((f) => f.endsWith('.cpuprofile'))
-      .map((f) => join(profileDir, f))
-      .sort((a, b) => statSync(b).size - statSync(a).size)[0];
-    if (file)
-      console.log(
-        `\nsimulator self time, share of busy CPU (whole run, ${file}):\n${hotFunctions(file, 30).join('\n')}`,
-      );
+    const hot = hotFunctions(mainThreadProfile(profileDir), 30);
+    console.log(`\nsimulator CPU profile, self time, share of busy CPU:\n${hot.self.join('\n')}`);
+    console.log(`\ninclusive time (the function and its callees):\n${hot.inclusive.join('\n')}`);
     console.log('\n(profiled run: docs/benchmarks.md left unchanged)');
     return;
   }

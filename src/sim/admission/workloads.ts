@@ -185,6 +185,20 @@ const STS_MUTABLE = [
   'minReadySeconds',
 ];
 
+/**
+ * The StatefulSet controller adds one volume per volumeClaimTemplate to every pod, so mounts may name a claim
+ * template: validate the template as the pods will be.
+ */
+function withClaimVolumes(template: unknown, claims: unknown): unknown {
+  const names = (Array.isArray(claims) ? claims : []).map((c) => str(rec(rec(c).metadata).name)).filter((n) => n !== '');
+  if (names.length === 0) return template;
+  const t = rec(template);
+  const podSpec = rec(t.spec);
+  const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
+  const extra = names.map((name) => ({ name, persistentVolumeClaim: { claimName: name } }));
+  return { ...t, spec: { ...podSpec, volumes: [...volumes, ...extra] } };
+}
+
 export function validateStatefulSet(sts: KubeObject, old?: KubeObject): FieldCause[] {
   const spec = rec(sts.spec);
   const causes: FieldCause[] = [];
@@ -222,7 +236,7 @@ export function validateStatefulSet(sts: KubeObject, old?: KubeObject): FieldCau
   else
     causes.push(
       ...selectorMismatch(spec.selector, spec.template, 'spec.template'),
-      ...validatePodTemplate(spec.template, 'spec.template'),
+      ...validatePodTemplate(withClaimVolumes(spec.template, spec.volumeClaimTemplates), 'spec.template'),
     );
   causes.push(
     ...longRunningTemplate(
