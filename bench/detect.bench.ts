@@ -155,14 +155,22 @@ interface Child {
   send(line: string): void;
 }
 
+// Children die with the bench, whichever way it ends.
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGTERM');
+});
+
 function child(args: readonly string[], nodeArgs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Child {
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
+  children.add(proc);
   const listeners: ((o: Record<string, unknown>) => void)[] = [];
   const waiting = new Set<(err: Error) => void>();
   proc.once('exit', (code) => {
+    children.delete(proc);
     for (const reject of waiting) reject(new Error(`${args.join(' ')} exited with ${code}`));
   });
   createInterface({ input: proc.stdout! }).on('line', (line) => {

@@ -6,6 +6,7 @@ import type * as k8s from '@kubernetes/client-node';
 import type { KubeError } from '../kube/connect.js';
 import { KIND_APIS } from '../kube/kind-apis.js';
 import { type ResilientInformer, resilientInformer } from '../kube/resilient-informer.js';
+import { ServerClock } from '../kube/server-clock.js';
 import { type AnalysisError, type Analyzer, analyzeTargets, runAnalyzers, type Target } from './analyzer.js';
 import { ANALYZERS } from './analyzers/index.js';
 import { groupFindings, type Incident } from './incident.js';
@@ -34,8 +35,11 @@ export interface WatcherOptions {
   readonly logs?: LogReader;
   readonly analyzers?: readonly Analyzer[];
   readonly onError?: (error: KubeError | AnalysisError, retryInMs?: number) => void;
+  /** The clock analyzers compare cluster timestamps with; default: the API server's (from its Date header). */
   readonly now?: () => Date;
 }
+
+const CLOCK_SYNC_MS = 5_000;
 
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
   'Deployment',
@@ -92,10 +96,12 @@ export class IncidentWatcher {
   private scheduled = false;
   private synced = false;
   private fullPassTimer: NodeJS.Timeout | undefined;
+  private clockTimer: NodeJS.Timeout | undefined;
+  private readonly serverClock = new ServerClock();
   private passes = 0;
 
   constructor(private readonly options: WatcherOptions) {
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? (() => this.serverClock.now());
     this.snapshot = new SnapshotStore(this.now, options.logs);
     this.tracker = new IncidentTracker(options.tracker);
     this.analyzers = options.analyzers ?? ANALYZERS;
@@ -103,6 +109,11 @@ export class IncidentWatcher {
 
   /** Lists and watches every kind; resolves after the first full analysis pass. */
   async start(): Promise<void> {
+    if (!this.options.now) {
+      await this.serverClock.sync(this.options.kc);
+      this.clockTimer = setInterval(() => void this.serverClock.sync(this.options.kc), CLOCK_SYNC_MS);
+      this.clockTimer.unref();
+    }
     for (const api of KIND_APIS) {
       const kind = api.kind;
       const informer = resilientInformer(
@@ -129,6 +140,7 @@ export class IncidentWatcher {
 
   async stop(): Promise<void> {
     if (this.fullPassTimer) clearInterval(this.fullPassTimer);
+    if (this.clockTimer) clearInterval(this.clockTimer);
     await Promise.all(this.informers.map((i) => i.stop()));
     this.queue.close();
   }

@@ -6,6 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { type KindName, SnapshotStore } from '../detect/index.js';
 import { type Connection, type KubeError, toKubeError } from './connect.js';
 import { KIND_APIS, stripSecretValues } from './kind-apis.js';
+import { ServerClock } from './server-clock.js';
 
 export interface ReadOptions {
   /** Namespaced kinds are read from this namespace only (cluster-scoped kinds are always read). */
@@ -37,7 +38,11 @@ export async function readCluster(conn: Connection, options: ReadOptions = {}): 
         }
       }
     : undefined;
-  const snapshot = new SnapshotStore(() => new Date(), logReader);
+  // Ages and recency are judged on the cluster's clock, not ours.
+  const clock = new ServerClock();
+  await clock.sync(conn.kc);
+  requests++;
+  const snapshot = new SnapshotStore(() => clock.now(), logReader);
   const warnings: KubeError[] = [];
   const results = await Promise.all(
     KIND_APIS.map(async (api) => {

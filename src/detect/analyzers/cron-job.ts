@@ -2,7 +2,7 @@ import { knownTimeZone, parseCronSchedule } from '../../kube/cron.js';
 import type { Analyzer } from '../analyzer.js';
 
 /**
- * A CronJob that can never run: its schedule does not parse, or its time zone is unknown. Suspension is a
+ * A CronJob that can never run: its schedule does not parse or matches no date, or its time zone is unknown. Suspension is a
  * person's decision, not a failure; failed runs are reported on the Jobs (grouped onto this CronJob).
  */
 export const cronJobAnalyzer: Analyzer<'CronJob'> = {
@@ -26,6 +26,20 @@ export const cronJobAnalyzer: Analyzer<'CronJob'> = {
       ];
     }
     const tz = cron.spec?.timeZone;
+    // A schedule can parse and still name a date that never comes (`0 23 30 2 *`, February 30th): the
+    // apiserver accepts it and the controller only complains with an InvalidSchedule event.
+    if ((tz === undefined || knownTimeZone(tz)) && parsed.schedule.next(new Date()) === undefined) {
+      return [
+        {
+          failureClass: 'CronJobInvalidSchedule',
+          severity: 'high',
+          reason: 'InvalidSchedule',
+          summary: `schedule "${schedule}" never fires: no date matches it; the CronJob never runs`,
+          details: { schedule, error: 'no time matches the schedule' },
+          eventReasons,
+        },
+      ];
+    }
     if (tz !== undefined && !knownTimeZone(tz)) {
       return [
         {

@@ -87,6 +87,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   server.keepAliveTimeout = 5_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The Date header is the cluster's clock, as on a real API server: clients that need "now" read it here.
+    res.setHeader('Date', options.now().toUTCString());
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const accept = req.headers.accept;

@@ -251,6 +251,10 @@ export class PodWorker {
           return Number.POSITIVE_INFINITY;
         }
         wake = Math.min(wake, c.ensure(nowMs));
+        // An init container that finishes the moment it starts must not hold the pod in PodInitializing:
+        // nothing else would wake this worker again.
+        c.advance(nowMs);
+        if (c.succeeded()) continue;
         blocked = true;
         break;
       }

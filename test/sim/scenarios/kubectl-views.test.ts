@@ -81,8 +81,10 @@ describe('kubectl on the scenarios', () => {
       await kubectl(['logs', 'deploy/memory-hog', ...ns('memory-hog'), '--previous']),
       /^stress: info: \[1\] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd$/m,
     );
-    const r = await fx.kubectl.run(['logs', 'deploy/orders-api', ...ns('crash-missing-env'), '--previous']);
-    assert.equal(r.code, 0, r.stderr);
+    // kubectl picks one of the two pods; it has a previous instance once it has crashed a first time.
+    const previous = () => fx.kubectl.run(['logs', 'deploy/orders-api', ...ns('crash-missing-env'), '--previous']);
+    await eventually(async () => (await previous()).code === 0, 30_000, 'a previous orders-api container');
+    const r = await previous();
     assert.match(r.stdout, /^FATAL: environment variable DB_HOST is not set$/m);
     assert.match(r.stderr, /Found 2 pods, using pod\/orders-api-/);
     // A running container's log: nginx's access lines for the kubelet's liveness probes.

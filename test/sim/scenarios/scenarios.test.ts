@@ -140,9 +140,18 @@ describe('library scenarios', { concurrency: true }, () => {
       'a successful cache-warmer run',
     );
     assert.match(await kubectl(['get', 'pvc', ...ns]), /data-redis-0\s+Bound[\s\S]*data-redis-1\s+Bound/);
-    assert.equal(
-      await kubectl(['get', 'endpoints', 'redis', ...ns, '-o', 'jsonpath={.subsets[*].addresses[*].hostname}']),
-      'redis-0 redis-1',
+    const hostnames = await kubectl([
+      'get',
+      'endpoints',
+      'redis',
+      ...ns,
+      '-o',
+      'jsonpath={.subsets[*].addresses[*].hostname}',
+    ]);
+    assert.deepEqual(
+      hostnames.split(' ').sort(),
+      ['redis-0', 'redis-1'],
+      'the headless Service lists each replica by its stable name',
     );
     assert.match(
       await kubectl(['get', 'service', 'payments-db', ...ns]),
