@@ -463,7 +463,8 @@ export async function buildClusterFixture(http: SimHttp, options: FixtureOptions
   let events = 0;
   // One recent rollout per namespace still carries its Normal events (Kubernetes expires events after an hour).
   await pool(workloads, options.concurrency ?? 32, async (w) => {
-    events += await createWorkload(http, w, options.nodes, nowMs, w.name === NAMES[2]);
+    const written = await createWorkload(http, w, options.nodes, nowMs, w.name === NAMES[2]);
+    events += written;
   });
   const n = workloads.length;
   const counts = {

@@ -34,6 +34,8 @@ export interface SimulatorOptions {
    * object status themselves.
    */
   readonly controllers?: boolean;
+  /** Resources (plurals) every request is denied, as RBAC would (tests of missing permissions). */
+  readonly forbidden?: readonly string[];
 }
 
 export interface Simulator {
@@ -158,6 +160,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now: () => clock.now(),
     ...(withControllers ? { extraApis: [metricsApi({ store, clock })] } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.forbidden ? { forbidden: options.forbidden } : {}),
   });
   let controllers: RunningControllers | undefined;
   if (withControllers) {

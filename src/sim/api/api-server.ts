@@ -50,6 +50,8 @@ export interface ApiServerOptions {
   readonly host?: string;
   readonly port?: number;
   readonly extraApis?: readonly ExtraApi[];
+  /** Resources (plurals) the caller may not touch: 403 like RBAC would answer (tests of missing permissions). */
+  readonly forbidden?: readonly string[];
 }
 
 export interface ApiServer {
@@ -166,6 +168,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await drain(req);
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     }
+    if (options.forbidden?.includes(route.resource.plural)) {
+      await drain(req);
+      throw forbiddenFor(method, url, route.resource.plural, route.resource.group, route.namespace);
+    }
     if (route.type === 'subresource' && route.resource === PODS) {
       if (route.subresource === 'log' && method === 'GET')
         return servePodLog(req, res, url, route.namespace!, route.name, ctx);
@@ -201,6 +207,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         server.closeAllConnections();
       }),
   };
+}
+
+/** kube-apiserver's RBAC denial, word for word. */
+function forbiddenFor(method: string, url: URL, plural: string, group: string, namespace: string | undefined): StatusError {
+  const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+  const verb = { GET: watch ? 'watch' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method.toLowerCase();
+  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+  return new StatusError(403, 'Forbidden', `${plural} is forbidden: User "kubemend-sim" cannot ${verb} resource "${plural}" in API group "${group}" ${scope}`, {
+    kind: plural,
+  });
 }
 
 async function drain(req: IncomingMessage): Promise<void> {

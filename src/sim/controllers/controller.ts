@@ -43,6 +43,13 @@ export interface RunningControllers {
   stop(): void;
 }
 
+/**
+ * Wall time one scheduled drain may take before it yields. Reconciles share the event loop with the API
+ * server: under heavy churn 50 unbounded passes ran for many seconds (bench:sim's churn case saw `GET /version`
+ * wait 20 s), and every client request, watch write and timer waited with them.
+ */
+const DRAIN_BUDGET_MS = 20;
+
 /** Starts controllers on a store: one subscription, one queue per controller, errors logged not thrown. */
 export function runControllers(ctx: ControllerContext, controllers: readonly Controller[]): RunningControllers {
   const queues = controllers.map((c) => ({
@@ -55,30 +62,48 @@ export function runControllers(ctx: ControllerContext, controllers: readonly Con
   }));
   let scheduled = false;
   let stopped = false;
+  /** The queue a drain starts with: after a budget cut, the next turn carries on round-robin from there. */
+  let first = 0;
 
-  const drain = (): void => {
+  /** Runs queued keys, `budgetMs` of wall time at most; what is left goes on in a later macrotask. */
+  const drain = (budgetMs = Number.POSITIVE_INFINITY): void => {
     scheduled = false;
     if (stopped) return;
+    const deadline = performance.now() + budgetMs;
     // Bounded passes: a controller that keeps re-queuing itself cannot starve the event loop.
     for (let pass = 0; pass < 50; pass++) {
       let worked = false;
-      for (const q of queues) {
+      for (let n = 0; n < queues.length; n++) {
+        const at = (first + n) % queues.length;
+        const q = queues[at]!;
         if (q.pending.size === 0) continue;
         const keys = [...q.pending];
         q.pending.clear();
-        for (const key of keys) {
+        for (let i = 0; i < keys.length; i++) {
           worked = true;
-          run(q, key);
+          run(q, keys[i]!);
+          if (performance.now() < deadline) continue;
+          // Keys this turn did not reach keep their place ahead of the ones queued meanwhile.
+          const queuedMeanwhile = [...q.pending];
+          q.pending.clear();
+          for (const k of [...keys.slice(i + 1), ...queuedMeanwhile]) q.pending.add(k);
+          first = (at + 1) % queues.length;
+          schedule();
+          return;
         }
       }
-      if (!worked) return;
+      if (!worked) {
+        first = 0;
+        return;
+      }
     }
+    first = 0;
     schedule();
   };
   const schedule = (): void => {
     if (scheduled || stopped) return;
     scheduled = true;
-    setImmediate(drain);
+    setImmediate(drain, DRAIN_BUDGET_MS);
   };
   const run = (q: (typeof queues)[number], key: string): void => {
     q.reconciles++;
