@@ -3,6 +3,7 @@
 // server's peak RSS. The server runs in its own process; this process plays the clients.
 //
 // Usage: npm run bench:sim [-- --pods 10000 --watchers 50 --rate 1000 --seconds 10]
+// SIM_PROF=DIR writes a CPU profile of the simulator process into DIR.
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -101,9 +102,18 @@ function percentile(xs: number[], p: number): number {
 const median = (xs: number[]) => percentile(xs, 50);
 
 async function startChild(): Promise<{ child: ChildProcess; url: string; kubeconfig: string; pid: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./lib/sim-child.ts', import.meta.url).pathname], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.SIM_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SIM_PROF] : []),
+      '--import',
+      'tsx',
+      new URL('./lib/sim-child.ts', import.meta.url).pathname,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const rl = createInterface({ input: child.stdout! });
   const line = await new Promise<string>((resolve) => rl.once('line', resolve));
   const info = JSON.parse(line) as { url: string; kubeconfig: string; pid: number };

@@ -30,6 +30,8 @@ export interface ToolSchema {
 export interface TokenUsage {
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** True when the provider reported no usage and these are kubemend's estimates (characters, not a tokenizer). */
+  readonly estimated?: boolean;
 }
 
 export interface ChatRequest {
