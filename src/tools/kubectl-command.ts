@@ -2,8 +2,8 @@
 // the verb (and sub-verb) gives the effect, -n/--namespace/-A gives the namespace for the deny-list, and
 // flags that would re-point kubectl at another cluster or identity are refused (the tool pins those itself).
 
-import type { ToolEffect } from './tool.js';
 import { splitShellWords } from './shell-words.js';
+import type { ToolEffect } from './tool.js';
 
 export type KubectlCommand =
   | {
@@ -21,7 +21,17 @@ export type KubectlCommand =
     }
   | { readonly ok: false; readonly code: 'REFUSED' | 'INVALID'; readonly message: string };
 
-const READ = new Set(['get', 'describe', 'logs', 'top', 'explain', 'api-resources', 'api-versions', 'version', 'events']);
+const READ = new Set([
+  'get',
+  'describe',
+  'logs',
+  'top',
+  'explain',
+  'api-resources',
+  'api-versions',
+  'version',
+  'events',
+]);
 const WRITE = new Set(['apply', 'patch', 'scale', 'set', 'label', 'annotate', 'create', 'run', 'expose', 'autoscale']);
 const DESTRUCTIVE = new Set([
   'delete',
@@ -85,8 +95,42 @@ const PINNED = new Set([
   '--log-file',
   '--log-dir',
 ]);
-// Global flags that take a value, so their value is not mistaken for the verb.
-const GLOBAL_WITH_VALUE = new Set(['--namespace', '--request-timeout', '--v', '--vmodule', '--profile', '--profile-output']);
+// Long flags that always take a value, so `--grace-period 0` does not make "0" look like a resource or name.
+const LONG_WITH_VALUE = new Set([
+  '--namespace',
+  '--request-timeout',
+  '--v',
+  '--vmodule',
+  '--profile',
+  '--profile-output',
+  '--selector',
+  '--field-selector',
+  '--output',
+  '--filename',
+  '--kustomize',
+  '--type',
+  '--patch',
+  '--patch-file',
+  '--replicas',
+  '--tail',
+  '--since',
+  '--since-time',
+  '--container',
+  '--grace-period',
+  '--timeout',
+  '--field-manager',
+  '--sort-by',
+  '--template',
+  '--image',
+  '--to-revision',
+  '--revision',
+  '--cascade',
+  '--limits',
+  '--requests',
+  '--subresource',
+  '--label-columns',
+  '--raw',
+]);
 // Short flags that take a value (the rest of a `-xVALUE` cluster is that value); others are booleans.
 const SHORT_WITH_VALUE = new Set(['n', 's', 'o', 'l', 'c', 'f', 'k', 'L', 'v', 'p']);
 
@@ -117,7 +161,7 @@ function scanFlags(args: readonly string[], verbIsLogs: boolean): FlagScan {
       if (name === '--all-namespaces') allNamespaces = value === undefined || value === 'true';
       else if (name === '--output' && /-file$/.test(value ?? args[i + 1] ?? ''))
         return { ok: false, message: 'output formats that read a template file from disk are not allowed' };
-      if (name === '--namespace' || (eq < 0 && GLOBAL_WITH_VALUE.has(name))) {
+      if (name === '--namespace' || (eq < 0 && LONG_WITH_VALUE.has(name))) {
         const v = value ?? args[++i];
         if (name === '--namespace') namespace = v;
       }
@@ -179,12 +223,24 @@ function effectOfVerb(verb: string, sub: string | undefined): ToolEffect {
 const HAS_SUB_VERBS = new Set(['rollout', 'config', 'auth', 'cluster-info', 'apply']);
 const NAMESPACE_RESOURCES = new Set(['namespace', 'namespaces', 'ns']);
 
+/** The Namespace objects a command names (`ns a`, `namespace/a`, `ns,deploy a`); '*' for several or --all. */
+function namespaceObjectsNamed(positionals: readonly string[], args: readonly string[]): string | undefined {
+  const isNs = (p: string) => (p.split('/')[0] as string).split(',').some((t) => NAMESPACE_RESOURCES.has(t));
+  const at = positionals.findIndex(isNs);
+  if (at < 0) return undefined;
+  const spec = positionals[at] as string;
+  const names = spec.includes('/') ? positionals.slice(at).map((p) => p.split('/')[1] ?? p) : positionals.slice(at + 1);
+  if (names.length === 1 && !args.includes('--all')) return names[0];
+  return '*';
+}
+
 /** Parses a kubectl command line (the leading `kubectl` is optional) and classifies what it would do. */
 export function parseKubectlCommand(command: string): KubectlCommand {
   const split = splitShellWords(command.trim());
   if (!split.ok) return { ok: false, code: 'REFUSED', message: split.message };
   const args = split.argv[0] === 'kubectl' ? split.argv.slice(1) : [...split.argv];
-  if (args.length === 0) return { ok: false, code: 'INVALID', message: 'empty command: give a kubectl verb, e.g. `get pods -n default`' };
+  if (args.length === 0)
+    return { ok: false, code: 'INVALID', message: 'empty command: give a kubectl verb, e.g. `get pods -n default`' };
   const first = scanFlags(args, false);
   if (!first.ok) return { ok: false, code: 'REFUSED', message: first.message };
   const verb = first.positionals[0];
@@ -198,9 +254,19 @@ export function parseKubectlCommand(command: string): KubectlCommand {
       message: `kubectl ${verb} is interactive and cannot run here; use get/patch/apply (or logs/describe) instead`,
     };
   if (verb === 'apply' && args.some((a) => a === '--prune' || a.startsWith('--prune=')))
-    return { ok: false, code: 'REFUSED', message: 'kubectl apply --prune deletes objects the manifest omits; apply without --prune' };
+    return {
+      ok: false,
+      code: 'REFUSED',
+      message: 'kubectl apply --prune deletes objects the manifest omits; apply without --prune',
+    };
   const candidate = HAS_SUB_VERBS.has(verb) ? scan.positionals[1] : undefined;
-  const subVerb = verb === 'apply' && candidate !== 'view-last-applied' && candidate !== 'edit-last-applied' && candidate !== 'set-last-applied' ? undefined : candidate;
+  const subVerb =
+    verb === 'apply' &&
+    candidate !== 'view-last-applied' &&
+    candidate !== 'edit-last-applied' &&
+    candidate !== 'set-last-applied'
+      ? undefined
+      : candidate;
   let effect = effectOfVerb(verb, subVerb);
   const dryRunnable = DRY_RUNNABLE.has(subVerb && verb === 'rollout' ? `rollout ${subVerb}` : verb);
   if (verb === 'apply' && subVerb === 'view-last-applied') effect = 'read';
@@ -208,12 +274,9 @@ export function parseKubectlCommand(command: string): KubectlCommand {
   if ((effect === 'write' || effect === 'destructive') && dryRunnable && explicitDryRun(args)) effect = 'read';
   let namespace = scan.allNamespaces ? '*' : scan.namespace;
   // Deleting or labelling a Namespace object touches that namespace, whatever -n says.
-  const resource = scan.positionals[1];
-  if (effect !== 'read' && resource !== undefined && NAMESPACE_RESOURCES.has(resource.split('/')[0] as string)) {
-    const names = scan.positionals.slice(2);
-    const inline = resource.includes('/') ? resource.split('/')[1] : undefined;
-    const target = inline ?? names[0];
-    if (target !== undefined) namespace = names.length > 1 ? '*' : target;
+  if (effect !== 'read') {
+    const touched = namespaceObjectsNamed(scan.positionals.slice(1), args);
+    if (touched !== undefined) namespace = touched;
   }
   return {
     ok: true,

@@ -40,7 +40,8 @@ export function splitShellWords(text: string): SplitResult {
     if (c === '$') return refuse('EXPANSION', '$');
     if (c === '#' && !inWord) return refuse('COMPOUND', 'a # comment');
     if (c === '\\') {
-      if (i + 1 >= text.length) return { ok: false, code: 'UNTERMINATED', message: 'the command ends with a backslash' };
+      if (i + 1 >= text.length)
+        return { ok: false, code: 'UNTERMINATED', message: 'the command ends with a backslash' };
       word += text[i + 1];
       inWord = true;
       i += 2;

@@ -6,6 +6,7 @@
 // which keeps 10,000-pod lists cheap — and any accidental mutation throws instead of corrupting the store.
 
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { type LabelSelector, matchLabels } from '../../kube/label-selector.js';
 import { clone, hasMetadata, isJsonObject, type KubeObject, type OwnerReference } from '../objects.js';
 import { apiVersionOf, RESOURCES, type ResourceInfo, resourceKey } from '../resources.js';
@@ -293,12 +294,12 @@ export class ObjectStore {
         this,
       );
     if (old.metadata.generation !== undefined || r.hasSpec) {
-      const specChanged = opts.subresource === undefined && specOf(old) !== specOf(obj);
+      const specChanged = opts.subresource === undefined && !isDeepStrictEqual(specOf(old), specOf(obj));
       obj.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
     // A no-op write keeps the resourceVersion and sends no event, as kube-apiserver does.
-    if (JSON.stringify(obj) === JSON.stringify(old)) return old;
+    if (isDeepStrictEqual(obj, old)) return old;
     if (opts.dryRun) return obj;
     obj.metadata.resourceVersion = String(++this.rv);
     deepFreeze(obj);
@@ -591,9 +592,9 @@ function defaultPropagation(r: ResourceInfo): PropagationPolicy {
 }
 
 /** The part of an object whose change bumps metadata.generation: everything but metadata and status. */
-function specOf(o: KubeObject): string {
+function specOf(o: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = o;
-  return JSON.stringify(rest);
+  return rest;
 }
 
 export function isoSeconds(d: Date): string {
