@@ -7,7 +7,7 @@
 // --role); this process builds the cluster and drives the load.
 //
 // Usage: npm run bench:detect [-- --pods 10000 --namespaces 100 --rate 1000 --seconds 10 --fail-every 50
-//        --runs 3 --cpu-prof DIR]   (--cpu-prof writes a V8 CPU profile of the watcher process into DIR)
+//        --runs 3 --cpu-prof DIR]   (--cpu-prof: V8 CPU profiles of every kubemend process, into DIR)
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -222,6 +222,10 @@ function child(args: readonly string[], env: NodeJS.ProcessEnv = {}): Child {
   };
 }
 
+const profile = (role: string) =>
+  values['cpu-prof'] && role !== 'baseline'
+    ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof'], '--cpu-prof-name', `${role}-\${pid}.cpuprofile`]
+    : [];
 const percentile = (xs: readonly number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number) : Number.NaN;
@@ -255,7 +259,7 @@ async function measureAnalyze(sim: Child, script: string, kubeconfig: string, ru
     ] as const) {
       const before = await requests();
       const t0 = nowMs();
-      const c = child([script, '--role', role, '--kubeconfig', kubeconfig]);
+      const c = child([...profile(role), script, '--role', role, '--kubeconfig', kubeconfig]);
       const report = await c.next<RunReport>((o) => 'runMs' in o);
       await new Promise((r) => c.proc.once('exit', r));
       tools[tool].processMs.push(nowMs() - t0);
@@ -307,9 +311,10 @@ async function driveLoad(watcher: Child, http: SimHttp, workloads: readonly Fixt
   let errors = 0;
   const inflight = new Set<Promise<void>>();
   const patch = (pod: FixturePod, status: unknown) => {
-    const p = http
-      .send('PATCH', `/api/v1/namespaces/${pod.namespace}/pods/${pod.name}/status`, { status })
-      .then((r) => void (r.status === 200 || errors++));
+    const p = http.send('PATCH', `/api/v1/namespaces/${pod.namespace}/pods/${pod.name}/status`, { status }).then(
+      (r) => void (r.status === 200 || errors++),
+      () => void errors++,
+    );
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   };
@@ -402,19 +407,21 @@ async function bench(): Promise<void> {
 
   // (b) + (c): the watcher in its own process, under RATE status changes per second.
   console.log(`(b) watcher detection latency under ${values.rate} pod status changes/s`);
-  const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
-  const watcher = child([...prof, script, '--role', 'watcher', '--kubeconfig', info.kubeconfig]);
+  const watcher = child([...profile('watcher'), script, '--role', 'watcher', '--kubeconfig', info.kubeconfig]);
   const ready = await watcher.next<{ startMs: number; incidents: number }>((o) => o.type === 'ready');
   const startRssMb = peakRssMb(watcher.proc.pid ?? 0);
   console.log(`  watcher synced in ${fmt(ready.startMs)} ms with ${ready.incidents} open incidents`);
-  const load = await driveLoad(watcher, http, fixture.workloads);
+  // Sockets kept alive through the analyze runs have been closed by the server (5 s idle): start fresh.
+  http.close();
+  const driver = new SimHttp(info.url);
+  const load = await driveLoad(watcher, driver, fixture.workloads);
+  driver.close();
   const watcherRssMb = peakRssMb(watcher.proc.pid ?? 0);
   watcher.send('stop');
   const final = await watcher.next<{ maxRssKb: number; heapMb: number }>((o) => o.type === 'final');
   await new Promise((r) => watcher.proc.once('exit', r));
   const simRssMb = peakRssMb(info.pid);
   sim.proc.kill('SIGTERM');
-  http.close();
   const p50 = percentile(load.latencies, 50);
   const p99 = percentile(load.latencies, 99);
   const achieved = load.total / load.sendSeconds;

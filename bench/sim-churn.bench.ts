@@ -12,6 +12,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -263,7 +264,7 @@ function perController(p: Phase, name: string, field: 'reconciles' | 'busyMs'): 
   const delta =
     (p.to.controllers.find((c) => c.name === name)?.[field] ?? 0) -
     (p.from.controllers.find((c) => c.name === name)?.[field] ?? 0);
-  return field === 'busyMs' ? delta / 10 / seconds(p) : delta / seconds(p);
+  return field === 'busyMs' ? (delta / 1000 / seconds(p)) * 100 : delta / seconds(p);
 }
 const allReconciles = (p: Phase) =>
   p.to.controllers.reduce((n, c) => n + c.reconciles, 0) - p.from.controllers.reduce((n, c) => n + c.reconciles, 0);
@@ -271,6 +272,7 @@ const allReconciles = (p: Phase) =>
 async function main(): Promise<void> {
   const profileDir = values.profile ? resolve(values.profile) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const loadAtStart = loadavg()[0]!;
   const sim = await startChild(profileDir);
   const started = nowMs();
   console.log(`simulator at ${sim.url} (pid ${sim.pid}), speed ${SPEED}, ${NODES} nodes`);
@@ -324,7 +326,13 @@ async function main(): Promise<void> {
       spec: { template: { metadata: { annotations: { 'bench.kubemend.io/rollout': String(serial++) } } } },
     };
     const path = `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
-    const patched = (await http.write('PATCH', path, patch)) as unknown as DeploymentView;
+    // The server closes keep-alive sockets idle for 5 s (as long as the steady phase): one retry covers a reuse
+    // that races that close.
+    const patched = (await http
+      .write('PATCH', path, patch)
+      .catch((err: NodeJS.ErrnoException) =>
+        err.code === 'ECONNRESET' ? http.write('PATCH', path, patch) : Promise.reject(err),
+      )) as unknown as DeploymentView;
     return rollouts.expect(`${ns}/${name}`, patched.metadata.generation, sentAt);
   };
 
@@ -426,10 +434,11 @@ async function main(): Promise<void> {
     ]);
   const controllerTable = markdownTable(['controller', ...header.slice(1)], controllerRows);
   const consistent = perWatcher.every((n) => n === perWatcher[0]);
+  const failed = continuous.to.controllers.filter((c) => c.errors > 0).map((c) => `${c.name} ${c.errors}`);
   console.log(markdownTable(header, rows));
   console.log(`\nreconciles/s (busy share of wall time):\n${controllerTable}`);
   console.log(
-    `\npeak RSS ${rss.toFixed(0)} MB; ${rollouts.superseded} rollouts superseded; watchers received identical streams: ${consistent} (${perWatcher[0]} events each)`,
+    `\npeak RSS ${rss.toFixed(0)} MB; ${rollouts.superseded} rollouts superseded; reconcile errors: ${failed.join(', ') || 'none'}; watchers received identical streams: ${consistent} (${perWatcher[0]} events each)`,
   );
 
   if (profileDir) {
@@ -447,7 +456,7 @@ async function main(): Promise<void> {
       `Paced churn patches a template annotation on one Deployment after another, evenly over ${SECONDS} s; continuous churn keeps all ${DEPLOYMENTS} rolling, re-patching each as soon as its rollout completes, for ${CONTINUOUS_SECONDS} s. A phase ends when its last rollout completes. A rollout is complete by \`kubectl rollout status\`'s test (observedGeneration current, updated = replicas = available); its duration runs from just before the PATCH is sent.`,
       `CPU is the simulator process's utime + stime from /proc/<pid>/stat. Reconciles/s and busy (wall time inside reconcile() as a share of the phase) come from the controllers' counters; busy includes the store writes a reconcile makes, which synchronously feed every controller's keysFor and serialise the event for every watch stream. Event loop busy is the simulator's own performance.eventLoopUtilization(): near 100% it is saturated and rollouts queue, which is what continuous churn measures.`,
       '`--profile DIR` runs the simulator under `--cpu-prof` and prints its hottest functions (self and inclusive) instead of writing this section.',
-      `Simulator peak RSS (VmHWM, whole run, watch history window 200,000 events): ${rss.toFixed(0)} MB. Every watcher received the same ${perWatcher[0]} pod events: ${consistent ? 'yes' : 'NO'}. Whole run ${((nowMs() - started) / 1000).toFixed(0)} s.`,
+      `Simulator peak RSS (VmHWM, whole run, watch history window 200,000 events): ${rss.toFixed(0)} MB. Every watcher received the same ${perWatcher[0]} pod events: ${consistent ? 'yes' : 'NO'}. Reconciles that threw (and were retried): ${failed.join(', ') || 'none'}. Whole run ${((nowMs() - started) / 1000).toFixed(0)} s; 1-minute load average when it started ${loadAtStart.toFixed(1)} (other work on the machine takes cores from both processes).`,
     ],
     header,
     rows,

@@ -18,6 +18,8 @@ export const FixSchema = z.object({
     namespace: z.string().min(1),
     name: z.string().min(1),
     resourceVersion: z.string().optional(),
+    /** Spec generation when read: a newer resourceVersion with the same generation is only a status update. */
+    generation: z.number().int().optional(),
   }),
   /** For `patch`; for `rollout-undo` the template change the undo amounts to, so it can be dry-run and reviewed. */
   patch: PatchSchema.optional(),

@@ -63,7 +63,12 @@ function malformed(call: ToolCall): ToolResult | undefined {
   try {
     const v: unknown = JSON.parse(call.arguments);
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) return undefined;
-    return { ok: false, isError: true, code: 'INVALID_ARGUMENTS', message: `arguments must be a JSON object; you sent: ${call.arguments}` };
+    return {
+      ok: false,
+      isError: true,
+      code: 'INVALID_ARGUMENTS',
+      message: `arguments must be a JSON object; you sent: ${call.arguments}`,
+    };
   } catch (err) {
     return {
       ok: false,
@@ -89,7 +94,8 @@ async function readTurn(opts: ReactOptions, messages: readonly ChatMessage[], la
   const turn: Turn = { text: '', calls: [], usage: NO_USAGE };
   const tools = opts.host.schemas(opts.tools);
   const stream = opts.model.stream({
-    messages,
+    // A copy: the conversation grows after this call, and a provider (or a test) may keep the request.
+    messages: [...messages],
     ...(tools.length ? { tools, toolChoice: last ? 'none' : 'auto' } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });

@@ -36,7 +36,12 @@ export function runbookTool(dir = RUNBOOKS_DIR): Tool<typeof Args> {
       const text = readRunbook(failureClass, dir);
       return text
         ? { ok: true, content: text }
-        : { ok: false, isError: true, code: 'NOT_FOUND', message: `no runbook for "${failureClass}"; runbooks: ${listRunbooks(dir).join(', ')}` };
+        : {
+            ok: false,
+            isError: true,
+            code: 'NOT_FOUND',
+            message: `no runbook for "${failureClass}"; runbooks: ${listRunbooks(dir).join(', ')}`,
+          };
     },
   };
 }

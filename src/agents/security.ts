@@ -19,7 +19,7 @@ const PROBES = new Set(['livenessProbe', 'readinessProbe', 'startupProbe']);
 
 function walk(value: unknown, path: string, out: Violation[]): void {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, `${path}[${i}]`, out));
+    for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`, out);
     return;
   }
   if (value === null || typeof value !== 'object') return;
@@ -39,8 +39,7 @@ function walk(value: unknown, path: string, out: Violation[]): void {
       out.push({ rule: 'no-added-capabilities', path: at, message: `adds capabilities ${v.join(', ')}` });
     if (key === 'limits' && (v === null || (typeof v === 'object' && Object.values(v).some((x) => x === null))))
       out.push({ rule: 'keep-limits', path: at, message: 'removes resource limits' });
-    if (key === 'resources' && v === null)
-      out.push({ rule: 'keep-limits', path: at, message: 'removes resources' });
+    if (key === 'resources' && v === null) out.push({ rule: 'keep-limits', path: at, message: 'removes resources' });
     if (PROBES.has(key) && v === null) out.push({ rule: 'keep-probes', path: at, message: `removes the ${key}` });
     walk(v, at, out);
   }
@@ -74,7 +73,8 @@ export function reviewFix(fix: Fix): Review {
   }
   if (violations.length) return { verdict: 'vetoed', violations };
   const notes: string[] = [];
-  if (!fix.target.resourceVersion) notes.push('no resourceVersion: the change is not pinned to the object that was read');
+  if (!fix.target.resourceVersion)
+    notes.push('no resourceVersion: the change is not pinned to the object that was read');
   if (fix.risk === 'high') notes.push('the Fixer rates this change high-risk: a person should approve it');
   return { verdict: 'approved', notes };
 }

@@ -47,7 +47,9 @@ export function formatTrace(steps: readonly TraceStep[]): string {
   const lines: string[] = [];
   for (const s of steps) {
     const tokens = `${s.usage.promptTokens}+${s.usage.completionTokens} tok`;
-    lines.push(`[${s.role} #${s.step} ${s.model} ${tokens} ${s.durationMs}ms${s.forcedAnswer ? ' tools withheld' : ''}]`);
+    lines.push(
+      `[${s.role} #${s.step} ${s.model} ${tokens} ${s.durationMs}ms${s.forcedAnswer ? ' tools withheld' : ''}]`,
+    );
     for (const c of s.toolCalls)
       lines.push(
         `  ${c.ok ? '✓' : '✗'} ${c.name} ${clip(c.arguments, 120)} (${c.effect}, ${c.durationMs}ms)${c.code ? ` ${c.code}` : ''}: ${clip(c.result, 160)}`,

@@ -134,6 +134,11 @@ const LONG_WITH_VALUE = new Set([
 // Short flags that take a value (the rest of a `-xVALUE` cluster is that value); others are booleans.
 const SHORT_WITH_VALUE = new Set(['n', 's', 'o', 'l', 'c', 'f', 'k', 'L', 'v', 'p']);
 
+/** `-o go-template-file=PATH` and friends make kubectl read a local file into its output. */
+function readsTemplateFile(format: string): boolean {
+  return (format.split('=')[0] as string).endsWith('-file');
+}
+
 type FlagScan =
   | { readonly ok: true; readonly namespace?: string; readonly allNamespaces: boolean; readonly positionals: string[] }
   | { readonly ok: false; readonly message: string };
@@ -159,7 +164,7 @@ function scanFlags(args: readonly string[], verbIsLogs: boolean): FlagScan {
       if (PINNED.has(name)) return { ok: false, message: pinnedMessage(name) };
       const value = eq < 0 ? undefined : a.slice(eq + 1);
       if (name === '--all-namespaces') allNamespaces = value === undefined || value === 'true';
-      else if (name === '--output' && /-file$/.test(value ?? args[i + 1] ?? ''))
+      else if (name === '--output' && readsTemplateFile(value ?? args[i + 1] ?? ''))
         return { ok: false, message: 'output formats that read a template file from disk are not allowed' };
       if (name === '--namespace' || (eq < 0 && LONG_WITH_VALUE.has(name))) {
         const v = value ?? args[++i];
@@ -181,7 +186,7 @@ function scanFlags(args: readonly string[], verbIsLogs: boolean): FlagScan {
         if (value.startsWith('=')) value = value.slice(1);
         if (value === '') value = args[++i] ?? '';
         if (c === 'n') namespace = value;
-        if (c === 'o' && /-file$/.test(value))
+        if (c === 'o' && readsTemplateFile(value))
           return { ok: false, message: 'output formats that read a template file from disk are not allowed' };
         break;
       }

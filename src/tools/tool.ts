@@ -34,7 +34,12 @@ export interface Tool<P extends z.ZodType = z.ZodType> {
   /** Static effect; tools whose effect depends on the arguments (kubectl) decide per call with `effectOf`. */
   readonly effect: ToolEffect;
   effectOf?(args: z.infer<P>): ToolEffect;
-  /** The namespace a call touches, for namespace deny-lists (kube-system by default). */
+  /**
+   * The tool honours ctx.dryRun with a server-side dry-run, so a dry-run call changes nothing and the executor
+   * lets it preview a write without asking a person.
+   */
+  readonly dryRunSafe?: boolean;
+  /** The namespace a call touches, for namespace deny-lists (kube-system by default); '*' for all namespaces. */
   namespaceOf?(args: z.infer<P>): string | undefined;
   run(args: z.infer<P>, ctx: ToolContext): Promise<ToolResult>;
 }

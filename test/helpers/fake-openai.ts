@@ -55,11 +55,19 @@ export type FakeReply =
   /** Streams text deltas forever, never a finish reason: a model that never stops. */
   | { readonly type: 'endless'; readonly text?: string }
   /** Any body with any content type: for "the provider answered something that is not a chat completion". */
-  | (Delayed & { readonly type: 'raw'; readonly status?: number; readonly contentType?: string; readonly body: string });
+  | (Delayed & {
+      readonly type: 'raw';
+      readonly status?: number;
+      readonly contentType?: string;
+      readonly body: string;
+    });
 
 /** Builders, so tests read like the conversation they script. */
 export const reply = {
-  text: (text: string, extra: Partial<Omit<Extract<FakeReply, { type: 'completion' }>, 'type' | 'text'>> = {}): FakeReply => ({
+  text: (
+    text: string,
+    extra: Partial<Omit<Extract<FakeReply, { type: 'completion' }>, 'type' | 'text'>> = {},
+  ): FakeReply => ({
     type: 'completion',
     text,
     ...extra,
@@ -76,7 +84,12 @@ export const reply = {
   }),
   hang: (): FakeReply => ({ type: 'hang' }),
   endless: (text = 'and again '): FakeReply => ({ type: 'endless', text }),
-  raw: (body: string, contentType = 'text/html', status = 200): FakeReply => ({ type: 'raw', body, contentType, status }),
+  raw: (body: string, contentType = 'text/html', status = 200): FakeReply => ({
+    type: 'raw',
+    body,
+    contentType,
+    status,
+  }),
 };
 
 export interface RecordedRequest {
@@ -206,9 +219,11 @@ function answer(
     case 'endless': {
       writeSseHead(res);
       let open = true;
-      req.socket.on('close', () => {
+      const stop = (): void => {
         open = false;
-      });
+      };
+      req.socket.on('close', stop);
+      res.on('close', stop);
       const tick = (): void => {
         if (!open || res.destroyed) return;
         writeSse(res, chunk(id, model, { content: r.text ?? 'and again ' }, null));
@@ -239,7 +254,12 @@ function callId(call: FakeToolCall, i: number): string {
   return call.id ?? `call_${i}`;
 }
 
-function jsonCompletion(res: ServerResponse, r: Extract<FakeReply, { type: 'completion' }>, id: string, model: string): void {
+function jsonCompletion(
+  res: ServerResponse,
+  r: Extract<FakeReply, { type: 'completion' }>,
+  id: string,
+  model: string,
+): void {
   const calls = r.toolCalls ?? [];
   const message = {
     role: 'assistant',
@@ -274,7 +294,12 @@ function pieces(text: string, size: number): string[] {
   return out;
 }
 
-function chunk(id: string, model: string, delta: Record<string, unknown>, finish: string | null): Record<string, unknown> {
+function chunk(
+  id: string,
+  model: string,
+  delta: Record<string, unknown>,
+  finish: string | null,
+): Record<string, unknown> {
   return {
     id,
     object: 'chat.completion.chunk',

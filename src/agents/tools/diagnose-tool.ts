@@ -10,22 +10,45 @@ import type { Connection } from '../../kube/connect.js';
 import type { Tool, ToolResult } from '../../tools/tool.js';
 
 const ALIASES: Readonly<Record<string, KindName>> = {
-  pod: 'Pod', po: 'Pod', pods: 'Pod',
-  deployment: 'Deployment', deploy: 'Deployment', deployments: 'Deployment',
-  statefulset: 'StatefulSet', sts: 'StatefulSet',
-  daemonset: 'DaemonSet', ds: 'DaemonSet',
-  replicaset: 'ReplicaSet', rs: 'ReplicaSet',
-  job: 'Job', jobs: 'Job', cronjob: 'CronJob', cj: 'CronJob',
-  service: 'Service', svc: 'Service',
-  pvc: 'PersistentVolumeClaim', persistentvolumeclaim: 'PersistentVolumeClaim',
-  node: 'Node', no: 'Node',
+  pod: 'Pod',
+  po: 'Pod',
+  pods: 'Pod',
+  deployment: 'Deployment',
+  deploy: 'Deployment',
+  deployments: 'Deployment',
+  statefulset: 'StatefulSet',
+  sts: 'StatefulSet',
+  daemonset: 'DaemonSet',
+  ds: 'DaemonSet',
+  replicaset: 'ReplicaSet',
+  rs: 'ReplicaSet',
+  job: 'Job',
+  jobs: 'Job',
+  cronjob: 'CronJob',
+  cj: 'CronJob',
+  service: 'Service',
+  svc: 'Service',
+  pvc: 'PersistentVolumeClaim',
+  persistentvolumeclaim: 'PersistentVolumeClaim',
+  node: 'Node',
+  no: 'Node',
 };
 
 export function kindOf(word: string | undefined): KindName | undefined {
   return word ? ALIASES[word.toLowerCase()] : undefined;
 }
 
-const SEARCH_ORDER: readonly KindName[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'Service', 'PersistentVolumeClaim', 'Node'];
+const SEARCH_ORDER: readonly KindName[] = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Pod',
+  'Service',
+  'PersistentVolumeClaim',
+  'Node',
+];
 
 export const DiagnoseArgs = z.object({
   kind: z.string().optional().describe('pod, deployment, statefulset, daemonset, job, cronjob, service, pvc, node'),
@@ -35,7 +58,14 @@ export const DiagnoseArgs = z.object({
 export type DiagnoseArgs = z.infer<typeof DiagnoseArgs>;
 
 interface Meta {
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    annotations?: Record<string, string>;
+  };
 }
 
 interface Found {
@@ -54,7 +84,9 @@ function find(snap: ClusterSnapshot, args: DiagnoseArgs, namespace: string | und
   }
   // "the memory-hog pod" usually means a pod of the memory-hog workload.
   if (!wanted || wanted === 'Pod') {
-    const pod = (snap.list('Pod', namespace) as readonly Meta[]).find((o) => o.metadata?.name?.startsWith(`${args.name}-`));
+    const pod = (snap.list('Pod', namespace) as readonly Meta[]).find((o) =>
+      o.metadata?.name?.startsWith(`${args.name}-`),
+    );
     if (pod) return { kind: 'Pod', obj: pod };
   }
   return undefined;
@@ -88,7 +120,9 @@ function incidentView(i: Incident): Record<string, unknown> {
           },
         }
       : {}),
-    findings: i.evidence.findings.slice(0, 5).map((f) => `${f.object.kind}/${f.object.name}: ${f.reason} — ${f.summary}`),
+    findings: i.evidence.findings
+      .slice(0, 5)
+      .map((f) => `${f.object.kind}/${f.object.name}: ${f.reason} — ${f.summary}`),
   };
 }
 
@@ -123,6 +157,7 @@ function workloadView(snap: ClusterSnapshot, kind: string, namespace: string | u
     name,
     namespace,
     resourceVersion: obj.metadata?.resourceVersion,
+    generation: obj.metadata?.generation,
     containers: containersOf(obj.spec?.template?.spec),
   };
   if (kind === 'Deployment') {
@@ -167,8 +202,7 @@ export function diagnoseTool(conn: Connection): Tool<typeof DiagnoseArgs> {
       if (!read.ok) return { ok: false, isError: true, code: 'CLUSTER_ERROR', message: read.error.message };
       const snap = read.snapshot;
       const { incidents } = await analyzeSnapshot(snap, { ...(namespace ? { namespace } : {}), cluster: conn.context });
-      if (!args.name)
-        return { ok: true, content: stringify({ namespace, incidents: incidents.map(incidentView) }) };
+      if (!args.name) return { ok: true, content: stringify({ namespace, incidents: incidents.map(incidentView) }) };
       const found = find(snap, args, namespace);
       if (!found)
         return {

@@ -1,8 +1,10 @@
 import type { Command } from '../command.js';
 import { analyzeCommand } from './analyze.js';
+import { askCommand } from './ask.js';
+import { chatCommand } from './chat.js';
 import { demoCommand } from './demo.js';
 import { memoryCommand } from './memory.js';
 import { simCommand } from './sim.js';
 
 // The command table: one import and one row per command (ordered as a user meets them).
-export const COMMANDS: readonly Command[] = [demoCommand, analyzeCommand, memoryCommand, simCommand];
+export const COMMANDS: readonly Command[] = [demoCommand, analyzeCommand, memoryCommand, simCommand, askCommand, chatCommand];

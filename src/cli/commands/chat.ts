@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { runChat } from '../../agents/chat-session.js';
+import { defaultModelName, modelByName, openCluster, teamHost } from '../../agents/session.js';
+import { CliError, type Command } from '../command.js';
+
+const USAGE = `Usage: kubemend chat [--model NAME] [--kubeconfig PATH] [--context NAME] [-n NAMESPACE] [--verbose]
+
+An interactive troubleshooter: ask what is wrong, follow up, and approve changes one by one. Tool calls are
+shown as they run (→ kubectl get pods -n shop); every write asks first (y = once, n = no, always = this tool for
+the rest of the session); destructive commands and kube-system are refused.
+In the session: /model NAME switches model, /tools lists the tools, /reset forgets the conversation;
+"Thanks!", exit or Ctrl-D ends it. Works offline with the builtin rules model by default.
+
+Flags:
+  --model NAME        a configured model (default: $KUBEMEND_MODEL or builtin)
+  --kubeconfig PATH   kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)
+  --context NAME      kubeconfig context
+  -n, --namespace NS  namespace to work in (default: the context's)
+  --verbose           print each answer's trace`;
+
+export const chatCommand: Command = {
+  name: 'chat',
+  summary: 'troubleshoot interactively; approve each change',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        model: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        namespace: { type: 'string', short: 'n' },
+        verbose: { type: 'boolean' },
+      },
+    });
+    const m = modelByName(defaultModelName(values.model, io.env));
+    if (!m.ok) throw new CliError(m.error.message, m.error.hint);
+    const flags = {
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+      ...(values.namespace ? { namespace: values.namespace } : {}),
+    };
+    const cluster = await openCluster(flags, io.env);
+    if (!cluster.ok) throw new CliError(cluster.error.message, cluster.error.hint);
+    return runChat(io, {
+      model: m.model,
+      hostFor: (approver) => teamHost(cluster.conn, flags, io.env, approver),
+      switchModel: (name) => {
+        const next = modelByName(name);
+        return next.ok ? next.model : `${next.error.message}${next.error.hint ? ` (${next.error.hint})` : ''}`;
+      },
+      ...(values.verbose ? { verbose: true } : {}),
+    });
+  },
+};
