@@ -18,7 +18,10 @@ describe('kubemend demo (what `npm run demo` runs)', () => {
     const crash = await runCli(['demo', '--scenario', 'crash-missing-env']);
     assert.equal(crash.code, 0, crash.stderr);
     // Detected at the first crash, before kubelet even backs off: the log line names the cause.
-    assert.match(crash.stdout, /incident\s+(ContainerError|CrashLoopBackOff) .* on Deployment crash-missing-env\/orders-api/);
+    assert.match(
+      crash.stdout,
+      /incident\s+(ContainerError|CrashLoopBackOff) .* on Deployment crash-missing-env\/orders-api/,
+    );
     assert.match(crash.stdout, /FATAL: environment variable DB_HOST is not set/);
     const unknown = await runCli(['demo', '--scenario', 'nope']);
     assert.equal(unknown.code, 1);

@@ -7,4 +7,11 @@ import { memoryCommand } from './memory.js';
 import { simCommand } from './sim.js';
 
 // The command table: one import and one row per command (ordered as a user meets them).
-export const COMMANDS: readonly Command[] = [demoCommand, analyzeCommand, memoryCommand, simCommand, askCommand, chatCommand];
+export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  analyzeCommand,
+  memoryCommand,
+  simCommand,
+  askCommand,
+  chatCommand,
+];

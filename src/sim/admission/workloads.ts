@@ -190,7 +190,9 @@ const STS_MUTABLE = [
  * template: validate the template as the pods will be.
  */
 function withClaimVolumes(template: unknown, claims: unknown): unknown {
-  const names = (Array.isArray(claims) ? claims : []).map((c) => str(rec(rec(c).metadata).name)).filter((n) => n !== '');
+  const names = (Array.isArray(claims) ? claims : [])
+    .map((c) => str(rec(rec(c).metadata).name))
+    .filter((n) => n !== '');
   if (names.length === 0) return template;
   const t = rec(template);
   const podSpec = rec(t.spec);

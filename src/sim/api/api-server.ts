@@ -210,13 +210,26 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 }
 
 /** kube-apiserver's RBAC denial, word for word. */
-function forbiddenFor(method: string, url: URL, plural: string, group: string, namespace: string | undefined): StatusError {
+function forbiddenFor(
+  method: string,
+  url: URL,
+  plural: string,
+  group: string,
+  namespace: string | undefined,
+): StatusError {
   const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
-  const verb = { GET: watch ? 'watch' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method.toLowerCase();
+  const verb =
+    { GET: watch ? 'watch' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ??
+    method.toLowerCase();
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-  return new StatusError(403, 'Forbidden', `${plural} is forbidden: User "kubemend-sim" cannot ${verb} resource "${plural}" in API group "${group}" ${scope}`, {
-    kind: plural,
-  });
+  return new StatusError(
+    403,
+    'Forbidden',
+    `${plural} is forbidden: User "kubemend-sim" cannot ${verb} resource "${plural}" in API group "${group}" ${scope}`,
+    {
+      kind: plural,
+    },
+  );
 }
 
 async function drain(req: IncomingMessage): Promise<void> {
