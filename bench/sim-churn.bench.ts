@@ -9,17 +9,16 @@
 //          --rollouts 100 --seconds 60 --continuous 30 --speed 20]
 //        [--profile DIR]  (simulator under --cpu-prof; prints its hottest functions; leaves the doc alone)
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { ControllerStats } from '../src/sim/controllers/controller.js';
 import { SimHttp } from './lib/cluster-fixture.js';
 import { hotFunctions, mainThreadProfile } from './lib/cpu-profile.js';
 import { machineInfo, markdownTable, writeBenchSection } from './lib/report.js';
+import { cpuSeconds, peakRssMb, startSimChild } from './lib/sim-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +44,6 @@ const NAMESPACES = Math.max(1, Math.ceil(DEPLOYMENTS / 10));
 const NODES = Math.max(3, Math.ceil((DEPLOYMENTS * REPLICAS * 1.6) / 110));
 const STEADY_SECONDS = 5;
 const SETTLE_TIMEOUT_MS = 90_000;
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 const nowMs = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,66 +94,9 @@ interface Snapshot {
   readonly controllers: readonly ControllerStats[];
   /** The simulator's event loop: ms busy since it started. */
   readonly loopActiveMs: number;
-  readonly simCpuTicks: number;
+  readonly simCpuSeconds: number;
   readonly benchCpuMs: number;
   readonly podEvents: number;
-}
-
-/** What bench/lib/sim-child.ts answers to "stats". */
-interface SimStats {
-  readonly stats: readonly ControllerStats[];
-  readonly eventLoop: { readonly idle: number; readonly active: number };
-}
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly pid: number;
-  /** The simulator's reconcile counters and event-loop time right now (asks the child on its stdin). */
-  stats(): Promise<SimStats>;
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the whole line.
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
-
-function peakRssMb(pid: number): number {
-  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 'NaN') / 1024;
-}
-
-async function startChild(profileDir: string | undefined): Promise<Child> {
-  const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child = spawn(
-    process.execPath,
-    [...prof, '--import', 'tsx', new URL('./lib/sim-child.ts', import.meta.url).pathname],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, SIM_CONTROLLERS: '1', SIM_SPEED: String(SPEED), SIM_NODES: String(NODES) },
-    },
-  );
-  // A bench that dies (a failed request, a phase that never settles) must not leave the simulator running.
-  process.once('exit', () => child.exitCode ?? child.kill('SIGKILL'));
-  const lines = createInterface({ input: child.stdout! });
-  const asked: ((s: SimStats) => void)[] = [];
-  const info = await new Promise<{ url: string; pid: number }>((ready) => {
-    lines.on('line', (line) => {
-      const msg = JSON.parse(line) as { url?: string; pid?: number } & Partial<SimStats>;
-      if (msg.stats && msg.eventLoop) asked.shift()?.({ stats: msg.stats, eventLoop: msg.eventLoop });
-      else ready({ url: msg.url!, pid: msg.pid! });
-    });
-  });
-  return {
-    process: child,
-    ...info,
-    stats: () =>
-      new Promise((done) => {
-        asked.push(done);
-        child.stdin!.write('stats\n');
-      }),
-  };
 }
 
 function deployment(ns: string, name: string) {
@@ -257,7 +198,7 @@ interface Phase {
 }
 const seconds = (p: Phase) => (p.to.atMs - p.from.atMs) / 1000;
 const loopBusy = (p: Phase) => ((p.to.loopActiveMs - p.from.loopActiveMs) / 1000 / seconds(p)) * 100;
-const simCpu = (p: Phase) => ((p.to.simCpuTicks - p.from.simCpuTicks) / CLK_TCK / seconds(p)) * 100;
+const simCpu = (p: Phase) => ((p.to.simCpuSeconds - p.from.simCpuSeconds) / seconds(p)) * 100;
 const benchCpu = (p: Phase) => ((p.to.benchCpuMs - p.from.benchCpuMs) / 1000 / seconds(p)) * 100;
 const podEventRate = (p: Phase) => (p.to.podEvents - p.from.podEvents) / seconds(p);
 function perController(p: Phase, name: string, field: 'reconciles' | 'busyMs'): number {
@@ -273,7 +214,12 @@ async function main(): Promise<void> {
   const profileDir = values.profile ? resolve(values.profile) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const loadAtStart = loadavg()[0]!;
-  const sim = await startChild(profileDir);
+  const sim = await startSimChild({
+    controllers: true,
+    speed: SPEED,
+    nodes: NODES,
+    ...(profileDir ? { profileDir } : {}),
+  });
   const started = nowMs();
   console.log(`simulator at ${sim.url} (pid ${sim.pid}), speed ${SPEED}, ${NODES} nodes`);
   const http = new SimHttp(sim.url, 128);
@@ -294,17 +240,17 @@ async function main(): Promise<void> {
   const snapshot = async (): Promise<Snapshot> => ({
     ...(await sim.stats().then((s) => ({ controllers: s.stats, loopActiveMs: s.eventLoop.active }))),
     atMs: nowMs(),
-    simCpuTicks: cpuTicks(sim.pid),
+    simCpuSeconds: cpuSeconds(sim.pid),
     benchCpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     podEvents,
   });
   const measure = async (work: () => Promise<readonly number[]>): Promise<Phase> => {
     const from = await snapshot();
     const cpuSamples: number[] = [];
-    let last = from.simCpuTicks;
+    let last = from.simCpuSeconds;
     const sampler = setInterval(() => {
-      const t = cpuTicks(sim.pid);
-      cpuSamples.push(((t - last) / CLK_TCK) * 100);
+      const t = cpuSeconds(sim.pid);
+      cpuSamples.push((t - last) * 100);
       last = t;
     }, 1000);
     const deadline = setTimeout(
@@ -387,14 +333,12 @@ async function main(): Promise<void> {
   await sleep(1000); // the watchers drain before their counts are compared
   for (const stop of stops) stop();
   const rss = peakRssMb(sim.pid);
-  const exited = new Promise((r) => sim.process.once('exit', r));
-  sim.process.kill('SIGTERM');
-  await exited;
+  await sim.stop();
   http.close();
 
   const phases = [setup, steady, paced, continuous];
   const fmt = (n: number) => (Number.isNaN(n) ? '—' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
-  const perMinute = (p: Phase) => fmt((p.durations.length / seconds(p)) * 60);
+  const perMinute = (p: Phase) => Math.round((p.durations.length / seconds(p)) * 60).toLocaleString('en-US');
   const duration = (p: Phase) => {
     const [p50, p95] = [percentile(p.durations, 50) / 1000, percentile(p.durations, 95) / 1000];
     return p.durations.length
@@ -456,7 +400,7 @@ async function main(): Promise<void> {
       `Paced churn patches a template annotation on one Deployment after another, evenly over ${SECONDS} s; continuous churn keeps all ${DEPLOYMENTS} rolling, re-patching each as soon as its rollout completes, for ${CONTINUOUS_SECONDS} s. A phase ends when its last rollout completes. A rollout is complete by \`kubectl rollout status\`'s test (observedGeneration current, updated = replicas = available); its duration runs from just before the PATCH is sent.`,
       `CPU is the simulator process's utime + stime from /proc/<pid>/stat. Reconciles/s and busy (wall time inside reconcile() as a share of the phase) come from the controllers' counters; busy includes the store writes a reconcile makes, which synchronously feed every controller's keysFor and serialise the event for every watch stream. Event loop busy is the simulator's own performance.eventLoopUtilization(): near 100% it is saturated and rollouts queue, which is what continuous churn measures.`,
       '`--profile DIR` runs the simulator under `--cpu-prof` and prints its hottest functions (self and inclusive) instead of writing this section.',
-      `Simulator peak RSS (VmHWM, whole run, watch history window 200,000 events): ${rss.toFixed(0)} MB. Every watcher received the same ${perWatcher[0]} pod events: ${consistent ? 'yes' : 'NO'}. Reconciles that threw (and were retried): ${failed.join(', ') || 'none'}. Whole run ${((nowMs() - started) / 1000).toFixed(0)} s; 1-minute load average when it started ${loadAtStart.toFixed(1)} (other work on the machine takes cores from both processes).`,
+      `Simulator peak RSS (VmHWM, whole run, watch history window 200,000 events): ${rss.toFixed(0)} MB. Every watcher received the same ${perWatcher[0]?.toLocaleString('en-US')} pod events: ${consistent ? 'yes' : 'NO'}. Reconciles that threw (and were retried): ${failed.join(', ') || 'none'}. Whole run ${((nowMs() - started) / 1000).toFixed(0)} s; 1-minute load average when it started ${loadAtStart.toFixed(1)} (other work on the machine takes cores from both processes).`,
     ],
     header,
     rows,

@@ -1,9 +1,12 @@
 // The ReAct runtime (seed 004; HolmesGPT's loop): the model thinks, calls tools, reads results, and answers.
 // Reads in one assistant turn run in parallel, writes one at a time in order; an identical repeated call is
 // refused; bad argument JSON goes back to the model with the raw text; the last step withholds tools so the
-// run always ends with an answer.
+// run always ends with an answer. What the model is sent stays within its context budget: every tool result is
+// redacted and capped before it enters the conversation, and old turns are compacted before a call would overflow.
 
-import type { ChatMessage, ChatModel, ModelError, TokenUsage, ToolCall } from '../llm/chat-model.js';
+import { capToolResult, compact, estimatePromptTokens } from '../llm/budget.js';
+import type { ChatMessage, ChatModel, ModelError, TokenUsage, ToolCall, ToolSchema } from '../llm/chat-model.js';
+import { redactText } from '../redact/index.js';
 import type { ToolContext, ToolEffect, ToolResult } from '../tools/tool.js';
 import type { ToolHost } from './tool-host.js';
 import { addUsage, NO_USAGE, type TraceStep, type TraceToolCall } from './trace.js';
@@ -20,6 +23,10 @@ export interface ReactOptions {
   /** Shared across the roles of one run so a second agent cannot repeat the first one's call. */
   readonly seenCalls?: Set<string>;
   readonly toolContext?: ToolContext;
+  /** The model's context budget in estimated tokens (DEFAULT_CONTEXT_TOKENS when absent). */
+  readonly contextTokens?: number;
+  /** Exact secret values (decoded Secret data) to mask in tool results, beyond what the patterns catch. */
+  readonly knownSecrets?: readonly string[];
   readonly onText?: (delta: string) => void;
   readonly onToolCall?: (call: ToolCall, effect: ToolEffect) => void;
   readonly onToolResult?: (call: ToolCall, result: ToolResult) => void;
@@ -38,6 +45,35 @@ export interface ReactResult {
 }
 
 export const DEFAULT_MAX_STEPS = 8;
+export const DEFAULT_CONTEXT_TOKENS = 24_000;
+
+// Room left for the model's answer, and the share of the budget one tool result may take: a single huge result
+// must not push the task and the other evidence out of the window.
+const ANSWER_RESERVE_SHARE = 8;
+const TOOL_RESULT_SHARE = 6;
+
+/** How to ask for less, by tool: the note a capped result ends with. */
+const NARROW: Readonly<Record<string, string>> = {
+  kubectl:
+    'name one resource, add -l SELECTOR or --field-selector, use logs --tail=N or --since=10m, or -o name for a list',
+  logs: 'pass a smaller tail, the container name, or ask for the error lines only',
+  diagnose: 'diagnose one workload by kind and name instead of the whole namespace',
+  list: 'add a label selector or a namespace',
+};
+
+/**
+ * A tool result as it enters the conversation: secrets masked here as well as by the tools and the provider, so no
+ * path (builtin, scripted, a trace stored to disk) ever holds one; then capped to the budget with advice to narrow.
+ */
+export function budgetToolResult(
+  name: string,
+  text: string,
+  maxTokens: number,
+  knownSecrets: readonly string[] = [],
+): string {
+  const narrow = NARROW[name];
+  return capToolResult(redactText(text, { known: knownSecrets }).value, maxTokens, narrow ? { narrow } : {});
+}
 
 /** Same tool, same arguments: key order and whitespace do not make a call new. */
 function callKey(call: ToolCall): string {
@@ -88,14 +124,28 @@ interface Turn {
   calls: ToolCall[];
   usage: TokenUsage;
   error?: ModelError;
+  /** Messages replaced by a summary to fit the budget on this call. */
+  compacted: number;
+}
+
+/** The conversation as sent: compacted when it (with the tool schemas and room for an answer) would overflow. */
+function fitToBudget(
+  messages: readonly ChatMessage[],
+  tools: readonly ToolSchema[],
+  budget: number,
+): { messages: readonly ChatMessage[]; dropped: number } {
+  const room = budget - Math.floor(budget / ANSWER_RESERVE_SHARE) - estimatePromptTokens([], tools);
+  const fitted = compact(messages, { maxTokens: Math.max(1, room) });
+  // A copy either way: the conversation grows after this call, and a provider (or a test) may keep the request.
+  return { messages: [...fitted.messages], dropped: fitted.droppedMessages };
 }
 
 async function readTurn(opts: ReactOptions, messages: readonly ChatMessage[], last: boolean): Promise<Turn> {
-  const turn: Turn = { text: '', calls: [], usage: NO_USAGE };
   const tools = opts.host.schemas(opts.tools);
+  const sent = fitToBudget(messages, tools, opts.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
+  const turn: Turn = { text: '', calls: [], usage: NO_USAGE, compacted: sent.dropped };
   const stream = opts.model.stream({
-    // A copy: the conversation grows after this call, and a provider (or a test) may keep the request.
-    messages: [...messages],
+    messages: sent.messages,
     ...(tools.length ? { tools, toolChoice: last ? 'none' : 'auto' } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
@@ -113,6 +163,7 @@ async function readTurn(opts: ReactOptions, messages: readonly ChatMessage[], la
 export async function runReact(opts: ReactOptions): Promise<ReactResult> {
   const maxSteps = Math.max(1, opts.maxSteps ?? DEFAULT_MAX_STEPS);
   const seen = opts.seenCalls ?? new Set<string>();
+  const resultTokens = Math.floor((opts.contextTokens ?? DEFAULT_CONTEXT_TOKENS) / TOOL_RESULT_SHARE);
   const messages: ChatMessage[] = [...opts.messages];
   const trace: TraceStep[] = [];
   let usage = NO_USAGE;
@@ -145,14 +196,19 @@ export async function runReact(opts: ReactOptions): Promise<ReactResult> {
         });
       }
     }
-    opts.onToolResult?.(call, result);
+    const fit = (text: string): string => budgetToolResult(call.name, text, resultTokens, opts.knownSecrets);
+    const shown: ToolResult = result.ok
+      ? { ...result, content: fit(result.content) }
+      : { ...result, message: fit(result.message) };
+    opts.onToolResult?.(call, shown);
+    const content = resultText(shown);
     return {
       id: call.id,
       name: call.name,
       arguments: call.arguments,
       effect,
       ok: result.ok,
-      result: resultText(result),
+      result: content,
       ...(result.ok ? {} : result.code ? { code: result.code } : {}),
       durationMs: Date.now() - started,
     };
@@ -176,6 +232,7 @@ export async function runReact(opts: ReactOptions): Promise<ReactResult> {
         toolCalls,
         durationMs: Date.now() - started,
         forcedAnswer: last,
+        ...(turn.compacted ? { compactedMessages: turn.compacted } : {}),
       });
     if (turn.error) {
       record([]);

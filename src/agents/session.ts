@@ -1,12 +1,11 @@
-// What `ask` and `chat` share: the cluster connection, the team's tools, the model for each role, and how a
-// tool call is shown to a person (`→ kubectl get pods -n shop`).
+// What `ask` and `chat` share: the cluster connection, the team's tools, and how a tool call is shown to a
+// person (`→ kubectl get pods -n shop`).
 
 import { type Connection, connect, probe } from '../kube/connect.js';
-import type { ChatModel, ToolCall } from '../llm/chat-model.js';
+import type { ToolCall } from '../llm/chat-model.js';
 import type { Approver, AuditEntry } from '../tools/executor.js';
 import { kubectlTool } from '../tools/kubectl-tool.js';
 import type { Tool } from '../tools/tool.js';
-import { BUILTIN_MODEL_NAME, createBuiltinModel } from './builtin-model.js';
 import { runbookTool } from './runbooks.js';
 import { createToolHost, type ToolHost } from './tool-host.js';
 import { diagnoseTool } from './tools/diagnose-tool.js';
@@ -61,30 +60,6 @@ export function teamHost(
     ...(approver ? { approver } : {}),
     ...(audit ? { audit } : {}),
   });
-}
-
-/**
- * The model a name stands for. Only the builtin rules model is resolved here; named LLMs come from the model
- * layer's configuration (kubemend.yaml / env) through `resolveModel` once it is wired in.
- */
-export function modelByName(
-  name: string,
-  resolveModel?: (name: string) => ChatModel | undefined,
-): { ok: true; model: ChatModel } | { ok: false; error: SessionError } {
-  if (name === BUILTIN_MODEL_NAME) return { ok: true, model: createBuiltinModel() };
-  const m = resolveModel?.(name);
-  if (m) return { ok: true, model: m };
-  return {
-    ok: false,
-    error: {
-      message: `no model named "${name}" is configured`,
-      hint: 'use --model builtin (offline rules, no LLM), or configure the model in kubemend.yaml',
-    },
-  };
-}
-
-export function defaultModelName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flag ?? env.KUBEMEND_MODEL ?? BUILTIN_MODEL_NAME;
 }
 
 function argsOf(call: ToolCall): Record<string, unknown> {

@@ -21,6 +21,10 @@ export type TeamMode = 'question' | 'repair';
 export interface TeamOptions {
   /** The model for each role (the pool's choice); the same model for all is fine. */
   readonly modelFor: (role: RoleName) => ChatModel;
+  /** The context budget of each role's model (the loop's default when absent). */
+  readonly contextTokens?: (role: RoleName) => number;
+  /** Exact secret values to mask in tool results. */
+  readonly knownSecrets?: readonly string[];
   readonly host: ToolHost;
   readonly task: string;
   /** 'question' answers and stops; 'repair' goes on to a Fix, its review, or an escalation. */
@@ -118,6 +122,8 @@ export async function runTeam(opts: TeamOptions): Promise<TeamResult> {
       tools: role.tools,
       maxSteps: role.maxSteps,
       seenCalls,
+      ...(opts.contextTokens ? { contextTokens: opts.contextTokens(role.name) } : {}),
+      ...(opts.knownSecrets ? { knownSecrets: opts.knownSecrets } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(stream && opts.onText ? { onText: opts.onText } : {}),
       ...(opts.onToolCall ? { onToolCall: opts.onToolCall } : {}),

@@ -25,6 +25,8 @@ export interface TraceStep {
   readonly durationMs: number;
   /** Tools were withheld on this step to force an answer. */
   readonly forcedAnswer: boolean;
+  /** Earlier messages replaced by a summary so the call fit the model's context budget. */
+  readonly compactedMessages?: number;
 }
 
 export const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0 };
@@ -48,7 +50,7 @@ export function formatTrace(steps: readonly TraceStep[]): string {
   for (const s of steps) {
     const tokens = `${s.usage.promptTokens}+${s.usage.completionTokens} tok`;
     lines.push(
-      `[${s.role} #${s.step} ${s.model} ${tokens} ${s.durationMs}ms${s.forcedAnswer ? ' tools withheld' : ''}]`,
+      `[${s.role} #${s.step} ${s.model} ${tokens} ${s.durationMs}ms${s.forcedAnswer ? ' tools withheld' : ''}${s.compactedMessages ? ` ${s.compactedMessages} messages compacted` : ''}]`,
     );
     for (const c of s.toolCalls)
       lines.push(

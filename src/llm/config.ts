@@ -27,6 +27,8 @@ const modelEntrySchema = z.strictObject({
   timeoutMs: z.number().int().positive().optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
   pricing: pricingSchema.optional(),
+  /** The context budget the agents keep a conversation within (estimated tokens). */
+  contextTokens: z.number().int().min(1_000).optional(),
   /** For provider scripted: a YAML/JSON file holding the turns. */
   script: z.string().min(1).optional(),
 });
@@ -53,6 +55,7 @@ export interface ModelEntry {
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
   readonly pricing?: Pricing;
+  readonly contextTokens?: number;
   readonly script?: string;
   /** Where the entry came from, for messages: "kubemend.yaml", "env DEEPSEEK_API_KEY", "kubemend.yaml + env". */
   readonly origin: string;

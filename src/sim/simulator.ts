@@ -15,6 +15,7 @@ import { writeSimKubeconfig } from './kubeconfig.js';
 import { metricsApi, nodeControllers, podMetricsSource } from './kubelet/index.js';
 import type { KubeObject } from './objects.js';
 import { RESOURCES } from './resources.js';
+import { simNode } from './sim-node.js';
 import { LogStore } from './store/log-store.js';
 import { ObjectStore } from './store/object-store.js';
 import { errors } from './store/status-error.js';
@@ -88,62 +89,16 @@ function seed(store: ObjectStore, nodes: number): void {
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     } as KubeObject);
-  for (let i = 1; i <= nodes; i++) {
-    const name = `sim-node-${i}`;
-    store.create(byPlural('nodes'), {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: {
-        name,
-        labels: {
-          'kubernetes.io/hostname': name,
-          'kubernetes.io/os': 'linux',
-          'kubernetes.io/arch': 'amd64',
-          'node.kubernetes.io/instance-type': 'sim.large',
-          'topology.kubernetes.io/zone': `sim-zone-${((i - 1) % 3) + 1}`,
-        },
-      },
-      spec: { podCIDR: `10.244.${i}.0/24` },
-      status: {
-        capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-        allocatable: { cpu: '3800m', memory: '15Gi', pods: '110', 'ephemeral-storage': '95Gi' },
-        conditions: [
-          {
-            type: 'MemoryPressure',
-            status: 'False',
-            reason: 'KubeletHasSufficientMemory',
-            message: 'kubelet has sufficient memory available',
-          },
-          {
-            type: 'DiskPressure',
-            status: 'False',
-            reason: 'KubeletHasNoDiskPressure',
-            message: 'kubelet has no disk pressure',
-          },
-          {
-            type: 'PIDPressure',
-            status: 'False',
-            reason: 'KubeletHasSufficientPID',
-            message: 'kubelet has sufficient PID available',
-          },
-          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-        ],
-        addresses: [
-          { type: 'InternalIP', address: `172.18.0.${i + 1}` },
-          { type: 'Hostname', address: name },
-        ],
-        nodeInfo: {
-          kubeletVersion: 'v1.32.4',
-          kubeProxyVersion: 'v1.32.4',
-          containerRuntimeVersion: 'containerd://1.7.24',
-          osImage: 'kubemend simulated node',
-          operatingSystem: 'linux',
-          architecture: 'amd64',
-          kernelVersion: '6.1.0-sim',
-        },
-      },
-    } as KubeObject);
-  }
+  for (let i = 1; i <= nodes; i++)
+    store.create(
+      byPlural('nodes'),
+      simNode({
+        name: `sim-node-${i}`,
+        index: i,
+        allocatable: { cpu: '3800m', memory: '15Gi' },
+        labels: { 'node.kubernetes.io/instance-type': 'sim.large' },
+      }),
+    );
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

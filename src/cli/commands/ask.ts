@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { defaultModelName, modelByName, openCluster, showCall, teamHost } from '../../agents/session.js';
+import { resolveCommandModels, usageLine } from '../../agents/models.js';
+import { openCluster, showCall, teamHost } from '../../agents/session.js';
 import { runTeam } from '../../agents/supervisor.js';
 import { formatTrace } from '../../agents/trace.js';
 import { CliError, type Command } from '../command.js';
@@ -15,11 +16,13 @@ approve changes). Works offline with the builtin rules model (no LLM, zero token
 or kubemend.yaml picks a language model.
 
 Flags:
-  --model NAME        a configured model (default: $KUBEMEND_MODEL or builtin)
+  --model NAME        a configured model for every role (default: $KUBEMEND_MODEL, kubemend.yaml, or builtin)
   --kubeconfig PATH   kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)
   --context NAME      kubeconfig context
   -n, --namespace NS  namespace to look in (default: the context's)
-  --verbose           print every step: role, model, tokens, tool calls and results`;
+  --verbose           print every step (role, model, tokens, tool calls and results) and the token ledger
+
+A run that used a language model ends with its token usage on stderr.`;
 
 export const askCommand: Command = {
   name: 'ask',
@@ -39,8 +42,14 @@ export const askCommand: Command = {
     });
     const question = positionals.join(' ').trim();
     if (!question) throw new CliError('no question given', 'kubemend ask "what\'s wrong with pod NAME"');
-    const m = modelByName(defaultModelName(values.model, io.env));
+    const m = resolveCommandModels({
+      ...(values.model ? { model: values.model } : {}),
+      env: io.env,
+      cwd: io.cwd,
+      stderr: io.stderr,
+    });
     if (!m.ok) throw new CliError(m.error.message, m.error.hint);
+    const models = m.models;
     const flags = {
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context ? { context: values.context } : {}),
@@ -52,7 +61,8 @@ export const askCommand: Command = {
     const host = teamHost(cluster.conn, flags, io.env);
     let streamed = '';
     const result = await runTeam({
-      modelFor: () => m.model,
+      modelFor: (role) => models.modelFor(role),
+      contextTokens: (role) => models.contextTokens(role),
       host,
       task:
         values.namespace && !/namespace|-n /.test(question) ? `${question} (namespace ${values.namespace})` : question,
@@ -66,7 +76,8 @@ export const askCommand: Command = {
     if (!streamed.endsWith('\n') && streamed) io.stdout.write('\n');
     if (!streamed) io.stdout.write(`${result.answer || 'No answer.'}\n`);
     else if (result.stopped) io.stdout.write(`(stopped: ${result.stopped})\n`);
-    if (values.verbose) io.stderr.write(formatTrace(result.trace));
+    if (values.verbose) io.stderr.write(`${formatTrace(result.trace)}${models.ledger.summary()}\n`);
+    else io.stderr.write(usageLine(models.ledger));
     return result.stopped ? 1 : 0;
   },
 };

@@ -86,17 +86,7 @@ export function recordOffsets(b: Buffer): number[] {
   return out;
 }
 
-/** Deterministic PRNG (mulberry32): the same seed replays the same test. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../helpers/prng.js';
 
 /** Every live key and value of a store as plain strings, for deep comparison with a model. */
 export function contents(db: { scan(prefix?: string): Iterable<[string, Buffer]> }): Map<string, string> {

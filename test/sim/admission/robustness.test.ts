@@ -7,15 +7,8 @@ import { defaultObject, validateObject } from '../../../src/sim/admission/index.
 import type { KubeObject } from '../../../src/sim/objects.js';
 import { RESOURCES } from '../../../src/sim/resources.js';
 import { toTable } from '../../../src/sim/tables/index.js';
+import { prng } from '../../helpers/prng.js';
 import { deployment, podWith } from './helpers.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const ODD_VALUES: unknown[] = [
   null,

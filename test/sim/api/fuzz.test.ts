@@ -2,21 +2,10 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { RESOURCES } from '../../../src/sim/resources.js';
+import { prng } from '../../helpers/prng.js';
 import { useSimulator } from '../../helpers/sim.js';
 
 const DEPLOYMENTS = RESOURCES.find((r) => r.plural === 'deployments')!;
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SENTINEL = {
   apiVersion: 'apps/v1',

@@ -8,6 +8,7 @@ import type { ContainerRuntime } from '../../../src/sim/kubelet/container-runtim
 import { createNodeControllers } from '../../../src/sim/kubelet/node-agents.js';
 import type { KubeObject } from '../../../src/sim/objects.js';
 import { RESOURCES } from '../../../src/sim/resources.js';
+import { simNode } from '../../../src/sim/sim-node.js';
 import { LogStore } from '../../../src/sim/store/log-store.js';
 import { ObjectStore } from '../../../src/sim/store/object-store.js';
 
@@ -42,44 +43,15 @@ export interface NodeSeed {
 }
 
 export function nodeObject(seed: NodeSeed, i: number): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: seed.name,
-      labels: { 'kubernetes.io/hostname': seed.name, 'kubernetes.io/os': 'linux', ...seed.labels },
-    },
-    spec: { podCIDR: `10.244.${i}.0/24`, ...(seed.taints ? { taints: seed.taints } : {}) },
-    status: {
-      capacity: { cpu: seed.cpu ?? '4', memory: seed.memory ?? '16Gi', pods: seed.pods ?? '110' },
-      allocatable: { cpu: seed.cpu ?? '4', memory: seed.memory ?? '16Gi', pods: seed.pods ?? '110' },
-      conditions: [
-        {
-          type: 'MemoryPressure',
-          status: 'False',
-          reason: 'KubeletHasSufficientMemory',
-          message: 'kubelet has sufficient memory available',
-        },
-        {
-          type: 'DiskPressure',
-          status: 'False',
-          reason: 'KubeletHasNoDiskPressure',
-          message: 'kubelet has no disk pressure',
-        },
-        {
-          type: 'PIDPressure',
-          status: 'False',
-          reason: 'KubeletHasSufficientPID',
-          message: 'kubelet has sufficient PID available',
-        },
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-      ],
-      addresses: [
-        { type: 'InternalIP', address: `172.18.0.${i + 1}` },
-        { type: 'Hostname', address: seed.name },
-      ],
-    },
-  };
+  return simNode({
+    name: seed.name,
+    index: i,
+    ...(seed.cpu ? { cpu: seed.cpu } : {}),
+    ...(seed.memory ? { memory: seed.memory } : {}),
+    ...(seed.pods ? { pods: seed.pods } : {}),
+    ...(seed.labels ? { labels: seed.labels } : {}),
+    ...(seed.taints ? { taints: seed.taints } : {}),
+  });
 }
 
 export function startCluster(opts: {

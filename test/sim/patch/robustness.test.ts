@@ -5,19 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/sim/objects.js';
 import { applyPatch, type PatchType } from '../../../src/sim/patch/index.js';
+import { prng as rng } from '../../helpers/prng.js';
 import { at, deployment, NOW } from './fixtures.js';
-
-/** mulberry32: a small seeded generator, so a failure names a reproducible seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS = [
   'metadata',
