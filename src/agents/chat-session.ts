@@ -3,8 +3,9 @@
 // session ends on "Thanks!", "exit" or end of input.
 
 import { createInterface } from 'node:readline';
-import type { ChatMessage, ChatModel } from '../llm/chat-model.js';
+import type { ChatMessage } from '../llm/chat-model.js';
 import type { ApprovalAnswer, Approver } from '../tools/executor.js';
+import { type RoleModels, usageLine } from './models.js';
 import { showCall } from './session.js';
 import { runTeam } from './supervisor.js';
 import type { ToolHost } from './tool-host.js';
@@ -16,11 +17,11 @@ export interface ChatIo {
 }
 
 export interface ChatOptions {
-  readonly model: ChatModel;
+  readonly models: RoleModels;
   /** Builds the tools with this session's approver (the executor applies the policy). */
   readonly hostFor: (approver: Approver) => ToolHost;
   /** Resolves `/model NAME`; an error message when there is no such model. */
-  readonly switchModel: (name: string) => ChatModel | string;
+  readonly switchModel: (name: string) => RoleModels | string;
   readonly verbose?: boolean;
 }
 
@@ -73,11 +74,10 @@ export async function runChat(io: ChatIo, options: ChatOptions): Promise<number>
     },
   };
   const host = options.hostFor(approver);
-  let model = options.model;
+  let models = options.models;
   let history: ChatMessage[] = [];
-  out(
-    `kubemend chat — model ${model.name}${model.kind === 'rules' ? ' (builtin rules, not a language model)' : ''}. Ask about your cluster; "Thanks!" ends.\n`,
-  );
+  let usage = '';
+  out(`kubemend chat — model ${models.describe('researcher')}. Ask about your cluster; "Thanks!" ends.\n`);
   for (;;) {
     out('> ');
     const line = await lines.next();
@@ -91,8 +91,9 @@ export async function runChat(io: ChatIo, options: ChatOptions): Promise<number>
         const next = options.switchModel(arg);
         if (typeof next === 'string') out(`${next}\n`);
         else {
-          model = next;
-          out(`model: ${model.name}\n`);
+          usage += usageLine(models.ledger);
+          models = next;
+          out(`model: ${models.describe('researcher')}\n`);
         }
       } else if (cmd === '/tools') for (const t of host.schemas()) out(`${t.name}: ${t.description}\n`);
       else if (cmd === '/reset') {
@@ -102,8 +103,10 @@ export async function runChat(io: ChatIo, options: ChatOptions): Promise<number>
       continue;
     }
     let streamed = '';
+    const current = models;
     const r = await runTeam({
-      modelFor: () => model,
+      modelFor: (role) => current.modelFor(role),
+      contextTokens: (role) => current.contextTokens(role),
       host,
       task: text,
       mode: 'question',
@@ -121,10 +124,10 @@ export async function runChat(io: ChatIo, options: ChatOptions): Promise<number>
     if (!streamed) out(r.answer);
     out('\n');
     if (r.stopped) out(`(stopped: ${r.stopped})\n`);
-    if (options.verbose) out(formatTrace(r.trace));
+    if (options.verbose) out(`${formatTrace(r.trace)}${current.ledger.summary()}\n`);
     history = [...history, { role: 'user', content: text }, { role: 'assistant', content: r.research ?? r.answer }];
   }
   lines.close();
-  out('Bye.\n');
+  out(`${usage}${usageLine(models.ledger)}Bye.\n`);
   return 0;
 }

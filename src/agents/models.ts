@@ -2,7 +2,7 @@
 // (kubemend.yaml, ~/.config/kubemend/config.yaml, the environment), the builtin rules provider, the pool with its
 // fallback chain, and one ledger that records every call's tokens and cost by role and incident.
 
-import { createLedger, type Ledger } from '../llm/accounting.js';
+import { createLedger, type Ledger, withAccounting } from '../llm/accounting.js';
 import type { ChatModel } from '../llm/chat-model.js';
 import { type Env, loadModelConfig, type ModelConfig } from '../llm/config.js';
 import type { RetryEvent } from '../llm/openai-compatible.js';
@@ -45,7 +45,9 @@ export interface TeamModels {
   contextTokens(role: RoleName): number;
 }
 
-export type ModelsResult = { readonly ok: true; readonly models: TeamModels } | { readonly ok: false; readonly error: SessionError };
+export type ModelsResult =
+  | { readonly ok: true; readonly models: TeamModels }
+  | { readonly ok: false; readonly error: SessionError };
 
 const CONFIG_HINT =
   'models are configured in kubemend.yaml or the environment (see README "Models"); --model builtin works offline (rules, no LLM)';
@@ -161,4 +163,21 @@ export function usageLine(ledger: Ledger): string {
   const approx = llm.estimated ? '~' : '';
   const cost = llm.unpricedCalls === llm.calls ? '' : `, $${llm.costUsd.toFixed(4)}`;
   return `tokens: ${llm.calls} model call(s), ${approx}${llm.promptTokens} prompt + ${approx}${llm.completionTokens} completion${cost}\n`;
+}
+
+/** What running the team needs from its models; TeamModels is one, fixedModels another. */
+export type RoleModels = Pick<TeamModels, 'ledger' | 'describe' | 'isRules' | 'modelFor' | 'contextTokens'>;
+
+/** One model for every role (a test's scripted model, an embedding program's own), still with a ledger. */
+export function fixedModels(model: ChatModel, contextTokens = DEFAULT_CONTEXT_TOKENS): RoleModels {
+  const ledger = createLedger();
+  const rules = model.kind === 'rules';
+  return {
+    ledger,
+    describe: () => (rules ? `${model.name} (rules, not a language model)` : `${model.name} (${model.modelId})`),
+    isRules: () => rules,
+    modelFor: (role, incident) =>
+      withAccounting(model, ledger, { role, ...(incident === undefined ? {} : { incident }) }),
+    contextTokens: () => contextTokens,
+  };
 }

@@ -196,10 +196,10 @@ export async function runReact(opts: ReactOptions): Promise<ReactResult> {
         });
       }
     }
-    const fit = (text: string): string => budgetToolResult(call.name, text, resultTokens, opts.knownSecrets);
+    const budgeted = (text: string): string => budgetToolResult(call.name, text, resultTokens, opts.knownSecrets);
     const shown: ToolResult = result.ok
-      ? { ...result, content: fit(result.content) }
-      : { ...result, message: fit(result.message) };
+      ? { ...result, content: budgeted(result.content) }
+      : { ...result, message: budgeted(result.message) };
     opts.onToolResult?.(call, shown);
     const content = resultText(shown);
     return {

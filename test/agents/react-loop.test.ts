@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { runReact } from '../../src/agents/react-loop.js';
 import { createToolHost } from '../../src/agents/tool-host.js';
+import { estimatePromptTokens } from '../../src/llm/budget.js';
 import type { Tool } from '../../src/tools/tool.js';
 import { scriptModel } from './script-model.js';
 
@@ -147,5 +148,76 @@ describe('the ReAct loop', () => {
       onText: (t) => (streamed += t),
     });
     assert.equal(streamed, 'hello');
+  });
+
+  /** A read tool printing many log lines, with credentials in them, the way a noisy pod does. */
+  const noisyLogs: Tool = {
+    name: 'logs',
+    description: 'pod logs',
+    parameters: z.object({ pod: z.string() }),
+    effect: 'read',
+    async run(args) {
+      const { pod } = args as { pod: string };
+      const lines = Array.from({ length: 2000 }, (_, i) => `${pod} line ${i}: processed batch ${i} in 12ms`);
+      lines.splice(
+        1000,
+        0,
+        `${pod} debug AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY token=hunter2-known`,
+      );
+      lines.push(`${pod} FATAL: QUEUE_URL is not set`);
+      return { ok: true, content: lines.join('\n') };
+    },
+  };
+
+  it('redacts and caps every tool result before the model sees it, telling it how to narrow', async () => {
+    const model = scriptModel([{ calls: [{ name: 'logs', args: { pod: 'worker' } }] }, { text: 'QUEUE_URL is unset' }]);
+    const r = await runReact({
+      model,
+      role: 'researcher',
+      messages: [{ role: 'user', content: 'why does worker crash' }],
+      host: createToolHost([noisyLogs]),
+      contextTokens: 6_000,
+      knownSecrets: ['hunter2-known'],
+    });
+    const sent = model.requests[1]?.messages.find((m) => m.role === 'tool')?.content ?? '';
+    assert.ok(sent.length < 6_000 * 4, `a tool result takes a share of the budget, got ${sent.length} chars`);
+    assert.match(sent, /line\(s\), about \d+ tokens, omitted: .* pass a smaller tail, the container name/);
+    assert.match(sent, /FATAL: QUEUE_URL is not set$/, 'the tail, where a crash is, is kept');
+    assert.doesNotMatch(JSON.stringify(model.requests), /wJalrXUtnFEMI|hunter2-known/);
+    assert.doesNotMatch(JSON.stringify(r.trace), /wJalrXUtnFEMI|hunter2-known/, 'traces hold no secret either');
+  });
+
+  it('compacts old turns before a call would overflow the budget, keeping the task and the latest evidence', async () => {
+    const pods = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const model = scriptModel([
+      ...pods.map((pod) => ({ calls: [{ name: 'logs', args: { pod } }] })),
+      { text: 'pod h lacks QUEUE_URL' },
+    ]);
+    const budget = 4_000;
+    const r = await runReact({
+      model,
+      role: 'researcher',
+      messages: [
+        { role: 'system', content: 'you are a researcher' },
+        { role: 'user', content: 'which pod lacks QUEUE_URL' },
+      ],
+      host: createToolHost([noisyLogs]),
+      contextTokens: budget,
+      maxSteps: 10,
+    });
+    assert.equal(r.text, 'pod h lacks QUEUE_URL');
+    for (const req of model.requests) assert.ok(estimatePromptTokens(req.messages, req.tools) <= budget);
+    const last = model.requests.at(-1)?.messages ?? [];
+    assert.equal(last[1]?.content, 'which pod lacks QUEUE_URL', 'the task is kept');
+    const summary = last[2]?.content ?? '';
+    assert.match(summary, /^\[kubemend: earlier turns were compacted/);
+    assert.ok(summary.includes('- called logs({"pod":"a"})'), summary);
+    assert.match(
+      last.at(-1)?.content ?? '',
+      /^h line 0:[\s\S]*h FATAL: QUEUE_URL is not set$/,
+      'the latest result is kept',
+    );
+    assert.ok(r.trace.some((s) => (s.compactedMessages ?? 0) > 0));
+    assert.equal(r.messages.filter((m) => m.role === 'tool').length, 8, 'the run itself keeps the whole conversation');
   });
 });

@@ -3,7 +3,10 @@
 // healthy in plain words; a write the question might tempt is never run.
 
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { applyScenario, getScenario as findScenario, type Scenario } from '../../src/sim/scenarios/index.js';
 import { runCli } from '../helpers/cli.js';
 import { useScenarioSimulator } from '../sim/scenarios/fixture.js';
@@ -82,5 +85,45 @@ describe('kubemend ask with the builtin model', () => {
     const bad = await runCli(['ask', 'hi', '--model', 'nope'], env);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /no model named "nope"/);
+  });
+});
+
+describe('kubemend ask: choosing a model', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kubemend-ask-models-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const fails = async (argv: readonly string[], env: NodeJS.ProcessEnv): Promise<string> => {
+    const run = await runCli(['ask', 'what is wrong', ...argv], env);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stderr, /^hint: .*kubemend\.yaml/m, 'every model error says where models are configured');
+    return run.stderr;
+  };
+
+  it('an unknown name, from --model or KUBEMEND_MODEL, lists the configured ones', async () => {
+    assert.match(await fails(['--model', 'gpt'], {}), /no model named "gpt" is configured \(known: builtin\)/);
+    assert.match(await fails([], { KUBEMEND_MODEL: 'gpt' }), /env KUBEMEND_MODEL: no model named "gpt"/);
+  });
+
+  it('a model without an id says which variable or field to set; kubemend does not guess one', async () => {
+    const err = await fails([], { OPENAI_API_KEY: 'x', KUBEMEND_MODEL: 'openai' });
+    assert.match(
+      err,
+      /model "openai" has no model id: set OPENAI_MODEL or set models\.openai\.model in kubemend\.yaml/,
+    );
+  });
+
+  it('a key variable that is not set is named', async () => {
+    const file = join(dir, 'kubemend.yaml');
+    writeFileSync(
+      file,
+      'models:\n  ds:\n    baseURL: https://api.deepseek.com\n    apiKeyEnv: MY_DS_KEY\n    model: deepseek-chat\n',
+    );
+    assert.match(
+      await fails(['--model', 'ds'], { KUBEMEND_CONFIG: file }),
+      /model "ds" needs MY_DS_KEY in the environment/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { runChat } from '../../src/agents/chat-session.js';
+import { fixedModels } from '../../src/agents/models.js';
 import { createToolHost } from '../../src/agents/tool-host.js';
 import { applyScenario, getScenario } from '../../src/sim/scenarios/index.js';
 import type { Tool } from '../../src/tools/tool.js';
@@ -36,7 +37,11 @@ async function chat(input: string, turns: readonly Turn[], ran: string[]) {
   const model = scriptModel(turns);
   const code = await runChat(
     { stdin, stdout },
-    { model, hostFor: (approver) => createToolHost([write], { approver }), switchModel: () => 'no such model' },
+    {
+      models: fixedModels(model),
+      hostFor: (approver) => createToolHost([write], { approver }),
+      switchModel: () => 'no such model',
+    },
   );
   return { code, text, model };
 }
@@ -100,7 +105,7 @@ describe('kubemend chat on the simulator (builtin model)', () => {
       "what's wrong with deployment memory-hog -n memory-hog\nThanks!\n",
     );
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /builtin rules, not a language model/);
+    assert.match(run.stdout, /builtin \(rules, not a language model\)/);
     assert.match(run.stdout, /→ diagnose deployment memory-hog -n memory-hog/);
     assert.match(run.stdout, /Deployment\/memory-hog is failing: OOMKilled/);
     assert.match(run.stdout, /Bye\./);

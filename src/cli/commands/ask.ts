@@ -72,6 +72,11 @@ export const askCommand: Command = {
         io.stdout.write(t);
       },
       ...(values.verbose ? { onToolCall: (c) => io.stderr.write(`${showCall(c)}\n`) } : {}),
+      // A refusal is always shown: the person must know what a model tried to do, even when nothing happened.
+      onToolResult: (c, r) => {
+        if (!r.ok && (r.code === 'REFUSED_BY_POLICY' || r.code === 'DENIED_BY_USER'))
+          io.stderr.write(`${showCall(c)}\n  refused: ${r.message.split('\n', 1)[0]}\n`);
+      },
     });
     if (!streamed.endsWith('\n') && streamed) io.stdout.write('\n');
     if (!streamed) io.stdout.write(`${result.answer || 'No answer.'}\n`);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runChat } from '../../agents/chat-session.js';
-import { defaultModelName, modelByName, openCluster, teamHost } from '../../agents/session.js';
+import { resolveCommandModels } from '../../agents/models.js';
+import { openCluster, teamHost } from '../../agents/session.js';
 import { CliError, type Command } from '../command.js';
 
 const USAGE = `Usage: kubemend chat [--model NAME] [--kubeconfig PATH] [--context NAME] [-n NAMESPACE] [--verbose]
@@ -12,11 +13,11 @@ In the session: /model NAME switches model, /tools lists the tools, /reset forge
 "Thanks!", exit or Ctrl-D ends it. Works offline with the builtin rules model by default.
 
 Flags:
-  --model NAME        a configured model (default: $KUBEMEND_MODEL or builtin)
+  --model NAME        a configured model for every role (default: $KUBEMEND_MODEL, kubemend.yaml, or builtin)
   --kubeconfig PATH   kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)
   --context NAME      kubeconfig context
   -n, --namespace NS  namespace to work in (default: the context's)
-  --verbose           print each answer's trace`;
+  --verbose           print each answer's trace and the token ledger`;
 
 export const chatCommand: Command = {
   name: 'chat',
@@ -33,7 +34,9 @@ export const chatCommand: Command = {
         verbose: { type: 'boolean' },
       },
     });
-    const m = modelByName(defaultModelName(values.model, io.env));
+    const open = (model: string | undefined) =>
+      resolveCommandModels({ ...(model ? { model } : {}), env: io.env, cwd: io.cwd, stderr: io.stderr });
+    const m = open(values.model);
     if (!m.ok) throw new CliError(m.error.message, m.error.hint);
     const flags = {
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
@@ -43,11 +46,11 @@ export const chatCommand: Command = {
     const cluster = await openCluster(flags, io.env);
     if (!cluster.ok) throw new CliError(cluster.error.message, cluster.error.hint);
     return runChat(io, {
-      model: m.model,
+      models: m.models,
       hostFor: (approver) => teamHost(cluster.conn, flags, io.env, approver),
       switchModel: (name) => {
-        const next = modelByName(name);
-        return next.ok ? next.model : `${next.error.message}${next.error.hint ? ` (${next.error.hint})` : ''}`;
+        const next = open(name);
+        return next.ok ? next.models : `${next.error.message}${next.error.hint ? ` (${next.error.hint})` : ''}`;
       },
       ...(values.verbose ? { verbose: true } : {}),
     });

@@ -1,49 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as k8s from '@kubernetes/client-node';
-import type { Incident, IncidentChange } from '../../detect/index.js';
-import { IncidentWatcher } from '../../detect/watcher.js';
+import type { Incident } from '../../detect/index.js';
+import { type RemedyRun, workloadKey } from '../../daemon/index.js';
+import { Reporter } from '../../daemon/reporter.js';
+import { type Runtime, startRuntime } from '../../daemon/runtime.js';
 import { connect } from '../../kube/connect.js';
+import { memoryDir, openMemory } from '../../memory/index.js';
+import { resolvePolicy } from '../../remedy/policy.js';
+import type { AuditEntry } from '../../remedy/types.js';
 // `demo` is, with `sim`, the one command allowed to import the simulator: it brings its own cluster.
-import { applyFix, applyScenario, getScenario, listScenarios } from '../../sim/scenarios/index.js';
+import { applyScenario, getScenario, listScenarios } from '../../sim/scenarios/index.js';
 import { startSimulator } from '../../sim/simulator.js';
-import { CliError, type Command, type CommandIo } from '../command.js';
+import { CliError, type CommandIo, type Command } from '../command.js';
 
-const USAGE = `Usage: kubemend demo [--scenario NAME] [--speed X] [--timeout SECONDS]
+const USAGE = `Usage: kubemend demo [--scenario NAME] [--model NAME] [--speed X] [--timeout SECONDS]
 
 Offline, no API key: starts the built-in cluster simulator, applies a fault scenario (default: the seed's
-memory-hog, OOMKilled under a 100Mi limit), and shows kubemend noticing it the moment Kubernetes reports it —
-the incident, its evidence and how long detection took. Then it applies the scenario's documented fix, as a
-person would, and shows the incident resolving once the workload is healthy.
+memory-hog, OOMKilled under a 100Mi limit) and runs kubemend's repair loop on it in auto mode, as 'kubemend run'
+would: the incident is detected, diagnosed, a patch is proposed (diff shown), dry-run on the API server,
+applied, verified healthy on the cluster's clock, and resolved — then a summary and the audit trail.
 
 Flags:
   --scenario NAME    a scenario from 'kubemend sim --list-scenarios' (default memory-hog)
+  --model NAME       let this configured model's agent team handle what no runbook knows
   --speed X          simulated clock speed (default 30: back-offs of minutes take seconds)
-  --timeout SECONDS  give up waiting for a stage after this long (default 60)`;
+  --timeout SECONDS  give up after this long (default 60)`;
 
-function waitFor(
-  watcher: IncidentWatcher,
-  match: (c: IncidentChange) => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<IncidentChange> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(
-        new CliError(
-          `no ${what} within ${timeoutMs / 1000}s`,
-          'try a larger --timeout, or KUBEMEND_SIM_DEBUG=1 for simulator logs',
-        ),
-      );
-    }, timeoutMs);
-    const off = watcher.onChange((c) => {
-      if (!match(c)) return;
-      clearTimeout(timer);
-      off();
-      resolve(c);
-    });
-  });
-}
+/** What each audit step looks like in the demo's progress view. */
+const STEP_TEXT: Readonly<Record<AuditEntry['step'], string>> = {
+  proposed: 'fix proposed',
+  policy: 'policy',
+  review: 'security review',
+  'dry-run': 'dry-run on the API server',
+  applied: 'applied',
+  verify: 'verification',
+  'rolled-back': 'rolled back',
+  resolved: 'resolved',
+  escalated: 'escalated to a person',
+  'approval-requested': 'approval requested',
+  approved: 'approved',
+  rejected: 'rejected',
+  notified: 'notified',
+  experience: 'remembered',
+};
 
 function printIncident(io: CommandIo, i: Incident): void {
   const w = i.workload;
@@ -66,15 +67,24 @@ function printIncident(io: CommandIo, i: Incident): void {
   io.stdout.write(`${out.join('\n')}\n`);
 }
 
+function indent(text: string, by = '      '): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
+}
+
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'see kubemend detect a failing workload on the built-in simulator (offline, no API key)',
+  summary: 'watch kubemend detect and repair a failing workload on the built-in simulator (offline, no API key)',
   usage: USAGE,
   async run(argv, io) {
     const { values } = parseArgs({
       args: [...argv],
       options: {
         scenario: { type: 'string', default: 'memory-hog' },
+        model: { type: 'string' },
         speed: { type: 'string', default: '30' },
         timeout: { type: 'string', default: '60' },
       },
@@ -99,68 +109,98 @@ export const demoCommand: Command = {
     const started = performance.now();
     const step = (text: string) =>
       io.stdout.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${text}\n`);
+    const stateDir = mkdtempSync(join(tmpdir(), 'kubemend-demo-'));
     const sim = await startSimulator({ speed });
-    let watcher: IncidentWatcher | undefined;
+    let runtime: Runtime | undefined;
     try {
       step(`simulated cluster up at ${sim.url} (3 nodes, clock x${speed})`);
       // From here on kubemend talks to the cluster like to any other: client-node over HTTP with a kubeconfig.
       const conn = connect({ kubeconfig: sim.kubeconfigPath });
       if (!conn.ok) throw new CliError(conn.error.message, conn.error.hint);
-      watcher = new IncidentWatcher({
-        kc: conn.value.kc,
-        cluster: conn.value.context,
+      const memory = await openMemory({ dir: memoryDir(stateDir) });
+      const isOurs = (i: Incident) =>
+        i.workload.name === scenario.expect.workload.name && i.workload.kind === scenario.expect.workload.kind;
+      let detectedAt: { wall: number; sim: number } | undefined;
+      const appliedAt = { wall: 0, sim: 0 };
+      let tokens = 0;
+      const trail: AuditEntry[] = [];
+      runtime = await startRuntime({
+        conn: conn.value,
+        memory,
+        stateDir,
+        // The demo's cluster is its own: repairing it unattended is the point. Verification lasts a minute of
+        // cluster time (two seconds of the demo's), long enough for a relapse to show.
+        policy: resolvePolicy({ mode: 'auto', verifyWindowSeconds: 60 }),
+        reporter: new Reporter({ stdout: io.stdout, stderr: io.stderr, format: 'text' }),
+        quiet: true,
+        env: io.env,
         namespace: scenario.namespace,
-        fullPassMs: 2_000,
-        tracker: { resolveAfterPasses: 2, quietPeriodMs: 3_000 },
-        logs: async (ns, pod, container, previous) => {
-          try {
-            return await conn.value.kc
-              .makeApiClient(k8s.CoreV1Api)
-              .readNamespacedPodLog({ name: pod, namespace: ns, container, previous, tailLines: 50 });
-          } catch {
-            return undefined;
-          }
+        watch: { fullPassMs: 2_000, tracker: { resolveAfterPasses: 2, quietPeriodMs: 3_000 } },
+        ...(values.model ? { model: values.model } : {}),
+        onIncident: (incident) => {
+          if (!isOurs(incident) || detectedAt) return;
+          detectedAt = { wall: performance.now(), sim: sim.clock.now().getTime() };
+          const wall = ((detectedAt.wall - appliedAt.wall) / 1000).toFixed(1);
+          const simulated = ((detectedAt.sim - appliedAt.sim) / 1000).toFixed(0);
+          step(`detected ${wall}s after apply (${simulated}s of cluster time):`);
+          printIncident(io, incident);
+        },
+        onAudit: (e) => {
+          trail.push(e);
+          const tokensUsed = (e.data as { tokens?: number } | undefined)?.tokens;
+          if (typeof tokensUsed === 'number') tokens += tokensUsed;
+          step(`${STEP_TEXT[e.step]} [${e.actor}]: ${e.reason}`);
+          if (e.diff && (e.step === 'proposed' || e.step === 'rolled-back')) io.stdout.write(`${indent(e.diff)}\n`);
         },
       });
-      await watcher.start();
-      step('kubemend is watching the cluster (informers on every kind, no LLM, no API key)');
-
-      const isOurs = (c: IncidentChange) =>
-        c.incident.workload.name === scenario.expect.workload.name &&
-        c.incident.workload.kind === scenario.expect.workload.kind;
-      const detected = waitFor(
-        watcher,
-        (c) => (c.type === 'opened' || c.type === 'reopened') && isOurs(c),
-        timeoutMs,
-        `${scenario.expect.failureClass} incident`,
+      step(
+        `kubemend is watching the cluster in auto mode (informers on every kind, zero-token runbooks${values.model ? `, model ${values.model}` : ', no LLM, no API key'})`,
       );
+      const finished = new Promise<{ incident: Incident; run: RemedyRun }>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new CliError(
+                `no repair within ${timeoutMs / 1000}s`,
+                'try a larger --timeout, or KUBEMEND_SIM_DEBUG=1 for simulator logs',
+              ),
+            ),
+          timeoutMs,
+        );
+        runtime?.daemon.onOutcome((incident, run) => {
+          if (!isOurs(incident) || run.outcome === 'awaiting-approval') return;
+          clearTimeout(timer);
+          resolve({ incident, run });
+        });
+      });
       step(`applying scenario "${scenario.name}": ${scenario.title}`);
-      const appliedAt = performance.now();
-      const simAppliedAt = sim.clock.now().getTime();
+      appliedAt.wall = performance.now();
+      appliedAt.sim = sim.clock.now().getTime();
       await applyScenario(sim.kubeconfigPath, scenario);
-      const opened = await detected;
-      const wall = ((performance.now() - appliedAt) / 1000).toFixed(1);
-      const simulated = ((sim.clock.now().getTime() - simAppliedAt) / 1000).toFixed(0);
-      step(`detected ${wall}s after apply (${simulated}s of cluster time):`);
-      printIncident(io, opened.incident);
-
+      const { incident, run } = await finished;
+      const repairWall = ((performance.now() - appliedAt.wall) / 1000).toFixed(1);
+      const repairSim = ((sim.clock.now().getTime() - appliedAt.sim) / 1000).toFixed(0);
+      const ok = run.outcome === 'resolved';
       step(
-        `applying the scenario's documented fix, as a person would: ${scenario.fix.description.trim().split('\n')[0]}`,
+        ok
+          ? `resolved: ${scenario.expect.workload.kind} ${scenario.expect.workload.name} is healthy again, verified on the cluster`
+          : `${run.outcome}: ${run.reason}`,
       );
-      const resolved = waitFor(watcher, (c) => c.type === 'resolved' && isOurs(c), timeoutMs, 'resolution');
-      await applyFix(sim.kubeconfigPath, scenario);
-      await resolved;
-      step(
-        `resolved: ${scenario.expect.workload.kind} ${scenario.expect.workload.name} is healthy again and the incident closed itself`,
-      );
+      const entries = trail.filter((e) => e.incidentId === incident.id);
       io.stdout.write(
-        `\nsummary: detected in ${wall}s, 0 LLM tokens used. Repair by kubemend itself (policy gate, dry-run, apply,\n` +
-          'verify, rollback) is the next stage on the roadmap; today kubemend detects, explains and tracks the incident.\n',
+        [
+          '',
+          `summary: ${ok ? 'repaired' : run.outcome} in ${repairWall}s (${repairSim}s of cluster time) after the failure began, ${tokens} LLM tokens used`,
+          `audit entry for incident ${incident.id} (${workloadKey(incident)}), as 'kubemend audit' shows it:`,
+          ...entries.map((e) => `  ${e.time.slice(11, 19)}  ${e.step.padEnd(12)} ${e.actor.padEnd(14)} ${e.reason}`),
+          '',
+        ].join('\n'),
       );
-      return 0;
+      return ok ? 0 : 1;
     } finally {
-      await watcher?.stop();
+      await runtime?.stop();
       await sim.close();
+      rmSync(stateDir, { recursive: true, force: true });
     }
   },
 };

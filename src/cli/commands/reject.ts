@@ -1,0 +1,3 @@
+import { decisionCommand } from './approve.js';
+
+export const rejectCommand = decisionCommand('reject');
