@@ -12,6 +12,7 @@ import {
   type ToolCall,
 } from '../llm/chat-model.js';
 import { type DiagnoseView, proposeFix } from './builtin-fixes.js';
+import { isExplainRequest, rulesExplanation } from './explain.js';
 import { describeFix, parseFix } from './fix.js';
 import { parseQuestion } from './question.js';
 import { roleOf } from './roles/role.js';
@@ -220,6 +221,7 @@ export function createBuiltinModel(name = BUILTIN_MODEL_NAME): ChatModel {
         return (async function* (): AsyncIterable<ChatChunk> {
           yield { type: 'error', error: { code: 'CANCELLED', message: 'cancelled' } };
         })();
+      if (isExplainRequest(request)) return replay({ text: rulesExplanation(request) });
       const system = request.messages.find((m) => m.role === 'system')?.content;
       const role = roleOf(system) ?? 'researcher';
       const rules = { researcher, fixer, supervisor, humanhelp } as const;

@@ -32,6 +32,8 @@ export interface ReporterOptions {
   readonly stderr: NodeJS.WritableStream;
   readonly format: LogFormat;
   readonly clock?: () => Date;
+  /** Keeps only the events it accepts (default: all). */
+  readonly only?: (e: DaemonEvent) => boolean;
 }
 
 function isTty(stream: NodeJS.WritableStream): boolean {
@@ -50,6 +52,7 @@ export class Reporter {
   }
 
   emit(e: DaemonEvent): void {
+    if (this.options.only && !this.options.only(e)) return;
     const time = this.clock().toISOString();
     if (this.json) this.options.stderr.write(`${JSON.stringify({ time, level: e.level ?? 'info', ...e })}\n`);
     if (this.text) this.options.stdout.write(humanLine(time, e));

@@ -25,7 +25,10 @@ export type NotifyConfig = z.infer<typeof notifySchema>;
 
 export type NotifyConfigResult =
   | { readonly ok: true; readonly config: NotifyConfig; readonly file?: string }
-  | { readonly ok: false; readonly error: { readonly code: 'CONFIG_INVALID' | 'CONFIG_UNREADABLE'; readonly message: string } };
+  | {
+      readonly ok: false;
+      readonly error: { readonly code: 'CONFIG_INVALID' | 'CONFIG_UNREADABLE'; readonly message: string };
+    };
 
 /** Validates a parsed `notify:` value (absent means no receivers). */
 export function parseNotifyConfig(raw: unknown, where = 'notify'): NotifyConfigResult {
@@ -49,7 +52,10 @@ export function loadNotifyConfig(options: { cwd?: string; home?: string; file?: 
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (e) {
-    return { ok: false, error: { code: 'CONFIG_UNREADABLE', message: `${file}: ${e instanceof Error ? e.message : String(e)}` } };
+    return {
+      ok: false,
+      error: { code: 'CONFIG_UNREADABLE', message: `${file}: ${e instanceof Error ? e.message : String(e)}` },
+    };
   }
   const notify = typeof raw === 'object' && raw !== null ? (raw as { notify?: unknown }).notify : undefined;
   const parsed = parseNotifyConfig(notify, `${file}: notify`);

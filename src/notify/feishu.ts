@@ -94,7 +94,12 @@ export function createFeishuNotifier(options: FeishuOptions): DeliveringNotifier
       const signature = options.secret
         ? { timestamp: String(timestamp), sign: feishuSign(timestamp, options.secret) }
         : {};
-      const sent = await postJson(options.webhookUrl, { ...signature, msg_type: 'interactive', card }, options, sendOptions);
+      const sent = await postJson(
+        options.webhookUrl,
+        { ...signature, msg_type: 'interactive', card },
+        options,
+        sendOptions,
+      );
       if (!sent.ok) return sent;
       const { answer } = sent;
       return answer.status >= 200 && answer.status < 300 ? feishuAnswer(answer.text) : httpFailure('feishu', answer);

@@ -60,9 +60,14 @@ function evidenceLines(incident: Incident): string[] {
   const details = Object.entries(evidence.details).map(([k, v]) => `${k}: ${String(v)}`);
   const events = evidence.events
     .slice(0, MAX_EVENTS)
-    .map((e) => `event ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}${e.object ? ` on ${e.object.kind}/${e.object.name}` : ''}: ${e.message}`);
+    .map(
+      (e) =>
+        `event ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}${e.object ? ` on ${e.object.kind}/${e.object.name}` : ''}: ${e.message}`,
+    );
   const logs = evidence.logs
-    ? evidence.logs.errorLines.slice(-MAX_LOG_LINES).map((line) => `log ${evidence.logs?.pod}/${evidence.logs?.container}: ${line}`)
+    ? evidence.logs.errorLines
+        .slice(-MAX_LOG_LINES)
+        .map((line) => `log ${evidence.logs?.pod}/${evidence.logs?.container}: ${line}`)
     : [];
   return [...details, ...events, ...logs].map((line) => clip(line.replace(/\s+/g, ' ').trim(), MAX_LINE));
 }
@@ -87,7 +92,9 @@ export function buildMessage(n: Notification, known: readonly string[] = []): No
       ['First seen', incident.firstSeen || '-'],
     ],
     evidence: evidenceLines(incident),
-    ...(fix ? { fix: `${describeFix(fix)}\nExpected: ${fix.expected}\nRisk: ${fix.risk}; undo: ${fix.undo.description}` } : {}),
+    ...(fix
+      ? { fix: `${describeFix(fix)}\nExpected: ${fix.expected}\nRisk: ${fix.risk}; undo: ${fix.undo.description}` }
+      : {}),
     ...(redacted.diff ? { diff: redacted.diff } : {}),
     ...(redacted.approveCommand ? { approveCommand: redacted.approveCommand } : {}),
     footer: `kubemend · incident ${incident.id} · fingerprint ${incident.fingerprint}`,

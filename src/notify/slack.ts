@@ -77,7 +77,10 @@ export function slackBlocks(m: NotificationMessage): Record<string, unknown>[] {
   if (m.fix) blocks.push({ type: 'divider' }, section(`*Proposed change*\n${mrkdwn(m.fix)}`));
   if (m.diff) blocks.push(...diffSections(m.diff));
   if (m.approveCommand) blocks.push(section(`*To approve:* \`${mrkdwn(m.approveCommand)}\``));
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(mrkdwn(m.footer), SLACK_LIMITS.sectionText) }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: clip(mrkdwn(m.footer), SLACK_LIMITS.sectionText) }],
+  });
   return blocks.slice(0, SLACK_LIMITS.blocks);
 }
 

@@ -108,7 +108,8 @@ function patchOf(fix: Fix, now: Date): { body: unknown; strategy: k8s.PatchStrat
       body: fix.patch.body,
       strategy: fix.patch.type === 'merge' ? k8s.PatchStrategy.MergePatch : k8s.PatchStrategy.StrategicMergePatch,
     };
-  if (fix.kind === 'scale') return { body: { spec: { replicas: fix.replicas } }, strategy: k8s.PatchStrategy.MergePatch };
+  if (fix.kind === 'scale')
+    return { body: { spec: { replicas: fix.replicas } }, strategy: k8s.PatchStrategy.MergePatch };
   if (fix.kind === 'rollout-restart')
     return {
       body: {

@@ -59,7 +59,13 @@ const requestSchema = z.object({
 
 const decisionSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('approved'), incidentId: z.string(), by: z.string(), at: z.string() }),
-  z.object({ status: z.literal('rejected'), incidentId: z.string(), by: z.string(), at: z.string(), reason: z.string() }),
+  z.object({
+    status: z.literal('rejected'),
+    incidentId: z.string(),
+    by: z.string(),
+    at: z.string(),
+    reason: z.string(),
+  }),
   z.object({ status: z.literal('expired'), incidentId: z.string(), at: z.string() }),
 ]);
 
@@ -71,6 +77,7 @@ interface Round {
 
 export class ApprovalStore {
   private readonly clock: () => number;
+  private readonly space: string;
   // Check-then-append must not interleave: two approvals of one request would both see it pending.
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -82,13 +89,16 @@ export class ApprovalStore {
     this.space = options.space ?? APPROVALS_SPACE;
   }
 
-  private readonly space: string;
-
   /**
    * Asks for approval of `fix` for the incident until `expiresAt`. A request still waiting for the same incident is
    * replaced (the newest proposal is the one a person should judge); a decided one starts a new round.
    */
-  request(incidentId: string, fix: Fix, expiresAt: Date | string, details: RequestDetails = {}): Promise<ApprovalRequest> {
+  request(
+    incidentId: string,
+    fix: Fix,
+    expiresAt: Date | string,
+    details: RequestDetails = {},
+  ): Promise<ApprovalRequest> {
     return this.serial(async () => {
       await this.ensureSpace();
       const request: ApprovalRequest = {
@@ -146,7 +156,11 @@ export class ApprovalStore {
       const now = this.clock();
       const due = this.rounds().filter((r) => !r.decision && Date.parse(r.request.expiresAt) <= now);
       for (const round of due) {
-        await this.appendDecision({ status: 'expired', incidentId: round.request.incidentId, at: new Date(now).toISOString() });
+        await this.appendDecision({
+          status: 'expired',
+          incidentId: round.request.incidentId,
+          at: new Date(now).toISOString(),
+        });
       }
       return due.map((r) => r.request);
     });
@@ -155,7 +169,8 @@ export class ApprovalStore {
   private decide(incidentId: string, make: (at: string) => ApprovalDecision): Promise<DecideResult> {
     return this.serial(async () => {
       const round = this.latest(incidentId);
-      if (!round) return { ok: false, code: 'NOT_FOUND', message: `no approval was requested for incident ${incidentId}` };
+      if (!round)
+        return { ok: false, code: 'NOT_FOUND', message: `no approval was requested for incident ${incidentId}` };
       if (round.decision) {
         const already = round.decision.status === 'expired' ? 'EXPIRED' : 'ALREADY_DECIDED';
         return {
@@ -169,7 +184,12 @@ export class ApprovalStore {
       if (Date.parse(round.request.expiresAt) <= now) {
         const expired: ApprovalDecision = { status: 'expired', incidentId, at: new Date(now).toISOString() };
         await this.appendDecision(expired);
-        return { ok: false, code: 'EXPIRED', message: `the request for incident ${incidentId} expired at ${round.request.expiresAt}`, decision: expired };
+        return {
+          ok: false,
+          code: 'EXPIRED',
+          message: `the request for incident ${incidentId} expired at ${round.request.expiresAt}`,
+          decision: expired,
+        };
       }
       const decision = make(new Date(now).toISOString());
       await this.appendDecision(decision);
@@ -217,7 +237,8 @@ export class ApprovalStore {
       } else if (record.kind === 'output') {
         const decision = decisionSchema.safeParse(record.data);
         const open = rounds.at(-1);
-        if (decision.success && open && !open.decision) rounds[rounds.length - 1] = { ...open, decision: decision.data };
+        if (decision.success && open && !open.decision)
+          rounds[rounds.length - 1] = { ...open, decision: decision.data };
       }
     }
     return rounds;

@@ -2,8 +2,7 @@
 // rolled back, by whom and why. Kept in the memory store's `audit` space so it survives restarts and can be read
 // by `kubemend audit` while the daemon runs (the store opened read-only).
 
-import type { MemoryManager } from '../memory/index.js';
-import type { MemoryRecord } from '../memory/index.js';
+import type { MemoryManager, MemoryRecord } from '../memory/index.js';
 import type { AuditEntry } from './types.js';
 
 export const AUDIT_SPACE = 'audit';

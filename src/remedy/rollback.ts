@@ -24,7 +24,8 @@ export type RollbackResult =
 export async function rollback(conn: Connection, snap: Snapshot): Promise<RollbackResult> {
   const api = k8s.KubernetesObjectApi.makeApiClient(conn.kc);
   const read = await readLive(api, snap);
-  if (!read.ok) return { ok: false, code: read.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'API_ERROR', message: read.message };
+  if (!read.ok)
+    return { ok: false, code: read.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'API_ERROR', message: read.message };
   const live = read.live;
   const gen = live.metadata.generation;
   if (snap.appliedGeneration !== undefined && gen !== undefined && gen !== snap.appliedGeneration)
@@ -39,7 +40,11 @@ export async function rollback(conn: Connection, snap: Snapshot): Promise<Rollba
     const restored = await api.replace<LiveObject>(next, undefined, undefined, REMEDY_FIELD_MANAGER);
     return { ok: true, restored, diff: describeChange(live, restored).join('\n') };
   } catch (err) {
-    const e = toKubeError(err, { verb: 'rollback', resource: `${snap.kind.toLowerCase()}/${snap.name}`, namespace: snap.namespace });
+    const e = toKubeError(err, {
+      verb: 'rollback',
+      resource: `${snap.kind.toLowerCase()}/${snap.name}`,
+      namespace: snap.namespace,
+    });
     return { ok: false, code: e.code === 'CONFLICT' ? 'CONFLICT' : 'API_ERROR', message: e.message };
   }
 }

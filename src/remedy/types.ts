@@ -34,7 +34,14 @@ export type PolicyDecision =
   | { allowed: true; mode: RemedyMode }
   | {
       allowed: false;
-      code: 'MODE_OFF' | 'DENIED_NAMESPACE' | 'ACTION_NOT_ALLOWED' | 'OUT_OF_BOUNDS' | 'RATE_LIMITED' | 'VETOED' | 'KNOWN_FAILURE';
+      code:
+        | 'MODE_OFF'
+        | 'DENIED_NAMESPACE'
+        | 'ACTION_NOT_ALLOWED'
+        | 'OUT_OF_BOUNDS'
+        | 'RATE_LIMITED'
+        | 'VETOED'
+        | 'KNOWN_FAILURE';
       reason: string;
     };
 

@@ -70,10 +70,13 @@ describe('notification dispatcher', () => {
   it('delivers after transient failures, with back-off growing per attempt, and never retries a rejection', async () => {
     const flaky = await receiver([{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }, { status: 200 }]);
     const rejecting = await receiver([{ status: 404, body: 'no_service' }]);
-    const { d, events } = dispatcher([
-      createWebhookNotifier({ url: `${flaky.url}/hook` }),
-      createSlackNotifier({ webhookUrl: `${rejecting.url}/slack` }),
-    ], { baseDelayMs: 2, maxDelayMs: 1000 });
+    const { d, events } = dispatcher(
+      [
+        createWebhookNotifier({ url: `${flaky.url}/hook` }),
+        createSlackNotifier({ webhookUrl: `${rejecting.url}/slack` }),
+      ],
+      { baseDelayMs: 2, maxDelayMs: 1000 },
+    );
     await d.send(notification());
     await d.whenIdle();
     assert.equal(flaky.requests.length, 3);
@@ -138,7 +141,16 @@ describe('notification dispatcher', () => {
 
 const waiters: (() => void)[] = [];
 
-/** Resolves once an event matching `match` has been seen; woken by each event the dispatcher reports. */
+/**
+ * Resolves once an event matching `match` has been seen; woken by each event the dispatcher reports. The dispatcher's
+ * back-off timers are unref'd (a receiver that stays down must not keep a finished process alive), so the wait holds
+ * the event loop open itself.
+ */
 async function waitFor(events: DeliveryEvent[], match: (e: DeliveryEvent) => boolean): Promise<void> {
-  while (!events.some(match)) await new Promise<void>((resolve) => waiters.push(resolve));
+  const keepAlive = setInterval(() => {}, 60_000);
+  try {
+    while (!events.some(match)) await new Promise<void>((resolve) => waiters.push(resolve));
+  } finally {
+    clearInterval(keepAlive);
+  }
 }

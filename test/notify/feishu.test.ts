@@ -27,7 +27,10 @@ describe('feishu custom bot', () => {
   before(async () => {
     receiver = await startReceiver([
       { status: 200, body: '{"code":0,"data":{},"msg":"success"}' },
-      { status: 200, body: '{"code":19021,"data":{},"msg":"sign match fail or timestamp is not within one hour from current time"}' },
+      {
+        status: 200,
+        body: '{"code":19021,"data":{},"msg":"sign match fail or timestamp is not within one hour from current time"}',
+      },
       { status: 200, body: '{"code":0,"msg":"success"}' },
     ]);
   });
@@ -54,7 +57,7 @@ describe('feishu custom bot', () => {
     assert.match(text, /memoryLimit: 100Mi/);
     assert.match(text, /event BackOff ×7 on Pod\/memory-hog-5d8f/);
     assert.match(text, /```diff\\n--- Deployment default\/memory-hog/);
-    assert.match(text, /\+  memory: 200Mi/);
+    assert.match(text, /\+ {2}memory: 200Mi/);
     assert.match(text, /kubemend approve inc-20250115-0001/);
     assert.ok(text.includes(incident.fingerprint));
     assert.deepEqual(secretsIn(request.raw, [SECRET, 'hook-id-123']), []);
@@ -70,7 +73,9 @@ describe('feishu custom bot', () => {
 
   it('sends no signature fields when the bot has no secret', async () => {
     const feishu = createFeishuNotifier({ webhookUrl: `${receiver.url}/hook`, clock: () => NOW });
-    assert.deepEqual(await feishu.send(notification({ kind: 'resolved', fix: undefined, diff: undefined })), { ok: true });
+    assert.deepEqual(await feishu.send(notification({ kind: 'resolved', fix: undefined, diff: undefined })), {
+      ok: true,
+    });
     const body = receiver.requests[2]?.json as FeishuBody;
     assert.equal(body.sign, undefined);
     assert.equal(body.timestamp, undefined);

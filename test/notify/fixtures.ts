@@ -37,7 +37,10 @@ export const incident: Incident = {
       container: 'memory-hog',
       previous: true,
       lines: ['stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd'],
-      errorLines: [`stress: FAIL: [1] (415) <-- worker 7 got signal 9 (using ${PLANTED.token})`, '<!channel> <at id=all></at>'],
+      errorLines: [
+        `stress: FAIL: [1] (415) <-- worker 7 got signal 9 (using ${PLANTED.token})`,
+        '<!channel> <at id=all></at>',
+      ],
     },
     findings: [],
   },

@@ -49,7 +49,10 @@ function blockProblems(payload: { text?: unknown; blocks?: unknown }): string[] 
 describe('slack incoming webhook', () => {
   let receiver: Receiver;
   before(async () => {
-    receiver = await startReceiver([{ status: 200, body: 'ok' }, { status: 400, body: 'invalid_blocks' }]);
+    receiver = await startReceiver([
+      { status: 200, body: 'ok' },
+      { status: 400, body: 'invalid_blocks' },
+    ]);
   });
   after(() => receiver.close());
 

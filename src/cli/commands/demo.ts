@@ -30,7 +30,7 @@ Flags:
 
 /** What each audit step looks like in the demo's progress view. */
 const STEP_TEXT: Readonly<Record<AuditEntry['step'], string>> = {
-  proposed: 'fix proposed',
+  proposed: 'patch proposed',
   policy: 'policy',
   review: 'security review',
   'dry-run': 'dry-run on the API server',
@@ -121,6 +121,8 @@ export const demoCommand: Command = {
       const isOurs = (i: Incident) =>
         i.workload.name === scenario.expect.workload.name && i.workload.kind === scenario.expect.workload.kind;
       let detectedAt: { wall: number; sim: number } | undefined;
+      let diagnosed: Incident | undefined;
+      let detected: Incident | undefined;
       const appliedAt = { wall: 0, sim: 0 };
       let tokens = 0;
       const trail: AuditEntry[] = [];
@@ -131,7 +133,8 @@ export const demoCommand: Command = {
         // The demo's cluster is its own: repairing it unattended is the point. Verification lasts a minute of
         // cluster time (two seconds of the demo's), long enough for a relapse to show.
         policy: resolvePolicy({ mode: 'auto', verifyWindowSeconds: 60 }),
-        reporter: new Reporter({ stdout: io.stdout, stderr: io.stderr, format: 'text' }),
+        // The demo prints its own progress from the audit trail; the daemon's lines would repeat it.
+        reporter: new Reporter({ stdout: io.stdout, stderr: io.stderr, format: 'text', only: (e) => e.event === 'error' }),
         quiet: true,
         env: io.env,
         namespace: scenario.namespace,
@@ -139,6 +142,7 @@ export const demoCommand: Command = {
         ...(values.model ? { model: values.model } : {}),
         onIncident: (incident) => {
           if (!isOurs(incident) || detectedAt) return;
+          detected = incident;
           detectedAt = { wall: performance.now(), sim: sim.clock.now().getTime() };
           const wall = ((detectedAt.wall - appliedAt.wall) / 1000).toFixed(1);
           const simulated = ((detectedAt.sim - appliedAt.sim) / 1000).toFixed(0);
@@ -149,8 +153,12 @@ export const demoCommand: Command = {
           trail.push(e);
           const tokensUsed = (e.data as { tokens?: number } | undefined)?.tokens;
           if (typeof tokensUsed === 'number') tokens += tokensUsed;
+          if (e.step === 'proposed' && detected && !diagnosed) {
+            diagnosed = detected;
+            step(`diagnosis [${e.actor}]: ${detected.failureClass}, ${detected.summary}`);
+          }
           step(`${STEP_TEXT[e.step]} [${e.actor}]: ${e.reason}`);
-          if (e.diff && (e.step === 'proposed' || e.step === 'rolled-back')) io.stdout.write(`${indent(e.diff)}\n`);
+          if (e.diff && (e.step === 'dry-run' || e.step === 'rolled-back')) io.stdout.write(`${indent(e.diff)}\n`);
         },
       });
       step(

@@ -1,0 +1,141 @@
+// Everything `kubemend run` (and the demo, in-process) starts, wired once: the incident watcher, the remedy
+// engine with its audit log and notifiers, the journal, and the daemon loop over them.
+
+import type { Incident } from '../detect/incident.js';
+import type { IncidentWatcher } from '../detect/watcher.js';
+import type { Connection } from '../kube/connect.js';
+import { ServerClock } from '../kube/server-clock.js';
+import type { MemoryManager } from '../memory/index.js';
+import { createNotifiers, NotifyDispatcher, parseNotifyConfig } from '../notify/index.js';
+import { ApprovalStore } from '../remedy/approvals.js';
+import { AuditLog } from '../remedy/audit.js';
+import { applyApproved, type RemedyDeps, rejectPending, remediate } from '../remedy/engine.js';
+import type { AuditEntry, PolicyConfig } from '../remedy/types.js';
+import { Daemon, type DaemonRemedy, type IncidentSource } from './daemon.js';
+import { Journal } from './journal.js';
+import { capture, recoverInFlight } from './recover.js';
+import type { Reporter } from './reporter.js';
+import { incidentWatcher, type WatchOptions } from './watch.js';
+
+export interface RuntimeOptions {
+  readonly conn: Connection;
+  /** Opened writable; closed by `stop`. */
+  readonly memory: MemoryManager;
+  readonly stateDir: string;
+  readonly policy: PolicyConfig;
+  readonly reporter: Reporter;
+  readonly env: NodeJS.ProcessEnv;
+  /** The raw `notify:` section of kubemend.yaml. */
+  readonly notify?: unknown;
+  readonly namespace?: string;
+  readonly watch?: WatchOptions;
+  /** A configured model name for the agent team (not wired into the daemon yet: runbooks and experience only). */
+  readonly model?: string;
+  /** Leave the per-step lines to `onAudit` (the demo prints its own). */
+  readonly quiet?: boolean;
+  readonly onIncident?: (incident: Incident) => void;
+  readonly onAudit?: (entry: AuditEntry) => void;
+}
+
+export interface Runtime {
+  readonly daemon: Daemon;
+  readonly watcher: IncidentWatcher;
+  readonly audit: AuditLog;
+  /** Resolves when the watch loop ends. */
+  done(): Promise<void>;
+  /** Graceful: running changes get `graceMs` to settle; after that the journal carries them to the next start. */
+  stop(graceMs?: number): Promise<'drained' | 'left-in-flight'>;
+}
+
+function notifiersFrom(options: RuntimeOptions): NotifyDispatcher | undefined {
+  if (options.notify === undefined) return undefined;
+  const parsed = parseNotifyConfig(options.notify);
+  if (!parsed.ok) {
+    options.reporter.emit({ event: 'error', level: 'warn', reason: `notifications off: ${parsed.error.message}` });
+    return undefined;
+  }
+  const created = createNotifiers(parsed.config, options.env);
+  for (const w of created.warnings) options.reporter.emit({ event: 'error', level: 'warn', reason: w });
+  if (created.notifiers.length === 0) return undefined;
+  return new NotifyDispatcher(created.notifiers, {
+    known: created.secrets,
+    onEvent: (e) => {
+      if (e.type === 'failed' || e.type === 'dropped')
+        options.reporter.emit({
+          event: 'error',
+          level: 'warn',
+          reason: `notification ${e.n.kind} to ${e.receiver} ${e.type}${e.type === 'failed' ? `: ${e.error}` : ''}`,
+        });
+    },
+  });
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { conn, memory, policy, reporter } = options;
+  const clock = new ServerClock();
+  await clock.sync(conn.kc);
+  const audit = new AuditLog(memory, () => clock.now());
+  audit.onEntry((e) => {
+    if (!options.quiet)
+      reporter.emit({
+        event: 'step',
+        incidentId: e.incidentId,
+        workload: e.workload,
+        step: e.step,
+        actor: e.actor,
+        reason: e.reason,
+        ...(e.diff ? { diff: e.diff } : {}),
+      });
+    options.onAudit?.(e);
+  });
+  const dispatcher = notifiersFrom(options);
+  const deps: RemedyDeps = {
+    conn,
+    memory,
+    policy,
+    clock,
+    audit,
+    approvals: new ApprovalStore(memory),
+    ...(dispatcher ? { notifiers: [dispatcher] } : {}),
+  };
+  const remedy: DaemonRemedy = {
+    capture: (incident) => capture(conn, incident),
+    remediate: (incident) => remediate(incident, deps),
+    applyApproved: (incident, by) => applyApproved(incident.id, by, deps),
+    reject: (incident, by, reason) => rejectPending(incident.id, by, reason, deps),
+    recover: (entry) => recoverInFlight(conn, audit, policy, entry),
+  };
+  const watcher = incidentWatcher(conn, {
+    ...options.watch,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+  });
+  const source: IncidentSource = {
+    async *changes() {
+      for await (const change of watcher.changes()) {
+        if (change.type === 'opened' || change.type === 'reopened') options.onIncident?.(change.incident);
+        yield change;
+      }
+    },
+    setState: (id, state) => watcher.setState(id, state),
+  };
+  const daemon = new Daemon({ source, remedy, journal: new Journal(memory), reporter, stateDir: options.stateDir });
+  await daemon.start();
+  await watcher.start();
+  let stopped: Promise<'drained' | 'left-in-flight'> | undefined;
+  return {
+    daemon,
+    watcher,
+    audit,
+    done: () => daemon.done(),
+    stop(graceMs) {
+      stopped ??= (async () => {
+        const result = await daemon.stop(graceMs);
+        await watcher.stop();
+        await dispatcher?.stop();
+        await memory.close();
+        return result;
+      })();
+      return stopped;
+    },
+  };
+}
