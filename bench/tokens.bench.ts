@@ -126,7 +126,9 @@ try {
     `${compactResults} / ${rawResults} (${resultRatio.toFixed(1)}×)`,
     '',
   ]);
-  process.stdout.write(`total: ${compactTotal} vs ${rawTotal} tokens (${total.toFixed(1)}×, target ≥${TARGET_RATIO}×)\n`);
+  process.stdout.write(
+    `total: ${compactTotal} vs ${rawTotal} tokens (${total.toFixed(1)}×, target ≥${TARGET_RATIO}×)\n`,
+  );
   writeBenchSection('tokens', {
     title: 'Prompt tokens: compacted tools vs raw kubectl JSON (bench:tokens)',
     machine: machineInfo(),

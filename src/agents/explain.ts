@@ -3,10 +3,10 @@
 // fingerprint and model, so explaining the same failures again costs no tokens. The builtin rules model answers
 // with the runbook of the failure class and is labelled as what it is: not a language model.
 
+import type { Incident } from '../detect/incident.js';
+import { estimatePromptTokens, estimateTokens } from '../llm/budget.js';
 import type { ChatMessage, ChatRequest } from '../llm/chat-model.js';
 import { collect } from '../llm/collect.js';
-import { estimatePromptTokens, estimateTokens } from '../llm/budget.js';
-import type { Incident } from '../detect/incident.js';
 import type { MemoryManager } from '../memory/index.js';
 import type { RoleModels } from './models.js';
 import type { RoleName } from './roles/role.js';
@@ -87,7 +87,11 @@ export async function explainIncidents(
   const { models, cache } = options;
   const warn = options.onWarning ?? (() => {});
   const model = models.modelFor(EXPLAIN_ROLE);
-  const primary = { name: model.name.split('>')[0] ?? model.name, modelId: model.modelId, rules: model.kind === 'rules' };
+  const primary = {
+    name: model.name.split('>')[0] ?? model.name,
+    modelId: model.modelId,
+    rules: model.kind === 'rules',
+  };
   const primaryKey = cacheKey(primary.name, primary.modelId);
   const out = new Map<string, Explanation>();
   const todo: Incident[] = [];
@@ -106,7 +110,9 @@ export async function explainIncidents(
     // After a fallback the answer is the fallback's: labelled and cached as such, so the configured model is asked
     // again next time.
     const answered = models.ledger.calls.slice(before).findLast((c) => c.outcome === 'ok');
-    const by = answered ? { name: answered.model, modelId: answered.modelId, rules: answered.kind === 'rules' } : primary;
+    const by = answered
+      ? { name: answered.model, modelId: answered.modelId, rules: answered.kind === 'rules' }
+      : primary;
     const sections = parseSections(r.text);
     for (const [i, incident] of batch.entries()) {
       const text = sections.get(i + 1);

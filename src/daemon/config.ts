@@ -56,9 +56,16 @@ export function loadRunConfig(cwd: string, overrides: { mode?: RemedyMode } = {}
     return { ok: false, message: `${path}: remedy.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` };
   }
   const given = Object.fromEntries(Object.entries(remedy.data).filter(([, v]) => v !== undefined));
-  const policy = resolvePolicy({ ...(given as Partial<PolicyConfig>), ...(overrides.mode ? { mode: overrides.mode } : {}) });
+  const policy = resolvePolicy({
+    ...(given as Partial<PolicyConfig>),
+    ...(overrides.mode ? { mode: overrides.mode } : {}),
+  });
   return {
     ok: true,
-    config: { policy, ...(doc.notify === undefined ? {} : { notify: doc.notify }), source: existsSync(path) ? path : 'defaults' },
+    config: {
+      policy,
+      ...(doc.notify === undefined ? {} : { notify: doc.notify }),
+      source: existsSync(path) ? path : 'defaults',
+    },
   };
 }

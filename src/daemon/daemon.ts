@@ -157,7 +157,12 @@ export class Daemon {
 
   private async remediate(incident: Incident): Promise<void> {
     const { journal, remedy } = this.options;
-    await journal.write({ incidentId: incident.id, phase: 'in-flight', incident, before: await remedy.capture(incident) });
+    await journal.write({
+      incidentId: incident.id,
+      phase: 'in-flight',
+      incident,
+      before: await remedy.capture(incident),
+    });
     this.options.source.setState?.(incident.id, 'fixing');
     const run = await remedy.remediate(incident);
     await this.settle(incident, run);
@@ -174,7 +179,13 @@ export class Daemon {
 
   private async settle(incident: Incident, run: RemedyRun, event: 'outcome' | 'recovery' = 'outcome'): Promise<void> {
     const phase = run.outcome === 'awaiting-approval' ? 'awaiting-approval' : 'done';
-    await this.options.journal.write({ incidentId: incident.id, phase, incident, outcome: run.outcome, reason: run.reason });
+    await this.options.journal.write({
+      incidentId: incident.id,
+      phase,
+      incident,
+      outcome: run.outcome,
+      reason: run.reason,
+    });
     const state = STATE_AFTER[run.outcome];
     if (state) this.options.source.setState?.(incident.id, state);
     this.report(event, incident, {
@@ -221,7 +232,10 @@ export class Daemon {
       reason: decision.reason ?? `${decision.decision} by ${decision.by}`,
     });
     if (decision.decision === 'reject') {
-      await this.settle(incident, await this.options.remedy.reject(incident, decision.by, decision.reason ?? 'rejected'));
+      await this.settle(
+        incident,
+        await this.options.remedy.reject(incident, decision.by, decision.reason ?? 'rejected'),
+      );
       return;
     }
     const before = await this.options.remedy.capture(incident);

@@ -58,7 +58,7 @@ export class Journal {
   latest(): JournalEntry[] {
     if (!this.memory.hasSpace(DAEMON_SPACE)) return [];
     const byIncident = new Map<string, JournalEntry>();
-    for (const r of this.memory.list({ space: DAEMON_SPACE, kinds: ["job"] })) {
+    for (const r of this.memory.list({ space: DAEMON_SPACE, kinds: ['job'] })) {
       if (isEntry(r.data)) byIncident.set(r.data.incidentId, r.data);
     }
     return [...byIncident.values()];

@@ -56,7 +56,8 @@ export async function recoverInFlight(
   }
   const now = read.live.metadata.generation ?? before.generation;
   if (now === before.generation) {
-    const reason = 'after a restart: the change in flight had not been applied (the spec is unchanged); nothing to undo';
+    const reason =
+      'after a restart: the change in flight had not been applied (the spec is unchanged); nothing to undo';
     await log('verify', reason);
     return { outcome: 'refused', reason };
   }
@@ -65,7 +66,10 @@ export async function recoverInFlight(
     await log('escalated', reason);
     return { outcome: 'escalated', reason };
   }
-  await log('verify', `after a restart: the change in flight was applied (generation ${now}) and never verified; verifying it now`);
+  await log(
+    'verify',
+    `after a restart: the change in flight was applied (generation ${now}) and never verified; verifying it now`,
+  );
   const verified = await verifyFix(conn, incident, {
     windowSeconds: policy.verifyWindowSeconds,
     timeoutSeconds: policy.verifyTimeoutSeconds,

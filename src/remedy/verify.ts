@@ -3,7 +3,9 @@
 // continuously for the verification window. A restart after the rollout fails verification at once (waiting out
 // the window would only let a bad fix hurt longer).
 
+import type { V1Pod } from '@kubernetes/client-node';
 import { analyzeSnapshot, type ClusterSnapshot, type Incident, owningWorkload } from '../detect/index.js';
+import { toMs } from '../detect/time.js';
 import { readCluster } from '../kube/cluster-reader.js';
 import type { Connection } from '../kube/connect.js';
 import { ServerClock } from '../kube/server-clock.js';
@@ -24,6 +26,8 @@ export type VerifyResult =
 interface Health {
   readonly healthy: boolean;
   readonly reason: string;
+  /** A pod created after the fix that has already crashed: the fix failed, whatever the rollout says. */
+  readonly crashed?: string;
   /** Restart count per pod uid, once the rollout is complete. */
   readonly restarts?: ReadonlyMap<string, { pod: string; count: number; last?: string }>;
 }
@@ -60,7 +64,44 @@ function rolloutPending(kind: string, o: RolloutLike): string | undefined {
   return available >= want ? undefined : `${available}/${want} pods available`;
 }
 
-function workloadHealth(snap: ClusterSnapshot, incident: Incident): Health {
+/**
+ * Pods running the workload's current template: for a Deployment, those of its newest ReplicaSet (highest
+ * revision); for other kinds, pods created since verification began. Their crash is the fix's failure, while
+ * old pods crashing until they are replaced is expected.
+ */
+function currentPods(snap: ClusterSnapshot, kind: string, pods: readonly V1Pod[], sinceMs: number): V1Pod[] {
+  if (kind === 'Deployment') {
+    const rsNames = new Set(
+      pods.flatMap((p) =>
+        (p.metadata?.ownerReferences ?? []).filter((o) => o.kind === 'ReplicaSet').map((o) => o.name),
+      ),
+    );
+    let newest: { name: string; revision: number } | undefined;
+    for (const name of rsNames) {
+      const rs = snap.get('ReplicaSet', pods[0]?.metadata?.namespace, name);
+      const revision = Number(rs?.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+      if (!newest || revision > newest.revision) newest = { name, revision };
+    }
+    return pods.filter((p) =>
+      p.metadata?.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name === newest?.name),
+    );
+  }
+  return pods.filter((p) => (toMs(p.metadata?.creationTimestamp) ?? 0) >= sinceMs);
+}
+
+/** The first current-template pod whose container already terminated badly or restarted. */
+function freshCrash(pods: readonly V1Pod[]): string | undefined {
+  for (const p of pods) {
+    for (const c of p.status?.containerStatuses ?? []) {
+      const last = c.lastState?.terminated ?? c.state?.terminated;
+      if (c.restartCount > 0 || (last && last.exitCode !== 0))
+        return `pod ${p.metadata?.name} created by the fix crashed (${c.name}: ${last?.reason ?? c.state?.waiting?.reason ?? 'restarted'}${last ? `, exit ${last.exitCode}` : ''})`;
+    }
+  }
+  return undefined;
+}
+
+function workloadHealth(snap: ClusterSnapshot, incident: Incident, sinceMs: number): Health {
   const { kind, name, namespace } = incident.workload;
   if (kind === 'Service') {
     const ep = snap.get('Endpoints', namespace, name);
@@ -73,12 +114,13 @@ function workloadHealth(snap: ClusterSnapshot, incident: Incident): Health {
     return { healthy: true, reason: `${kind} has no rollout to wait for`, restarts: new Map() };
   const obj = snap.get(kind, namespace, name) as RolloutLike | undefined;
   if (!obj) return { healthy: false, reason: `${kind}/${name} is gone` };
-  const pending = rolloutPending(kind, obj);
-  if (pending) return { healthy: false, reason: `rollout in progress: ${pending}` };
   const pods = snap.list('Pod', namespace).filter((p) => {
     const owner = owningWorkload('Pod', p, snap);
     return owner.kind === kind && owner.name === name && !p.metadata?.deletionTimestamp;
   });
+  const crashed = freshCrash(currentPods(snap, kind, pods, sinceMs));
+  const pending = rolloutPending(kind, obj);
+  if (pending) return { healthy: false, reason: `rollout in progress: ${pending}`, ...(crashed ? { crashed } : {}) };
   const restarts = new Map<string, { pod: string; count: number; last?: string }>();
   let notReady: string | undefined;
   for (const p of pods) {
@@ -93,15 +135,15 @@ function workloadHealth(snap: ClusterSnapshot, incident: Incident): Health {
       ...(last ? { last } : {}),
     });
   }
-  if (notReady) return { healthy: false, reason: notReady, restarts };
-  return { healthy: true, reason: `rolled out, ${pods.length} pods Ready`, restarts };
+  if (notReady) return { healthy: false, reason: notReady, restarts, ...(crashed ? { crashed } : {}) };
+  return { healthy: true, reason: `rolled out, ${pods.length} pods Ready`, restarts, ...(crashed ? { crashed } : {}) };
 }
 
-async function look(conn: Connection, incident: Incident): Promise<Health> {
+async function look(conn: Connection, incident: Incident, sinceMs: number): Promise<Health> {
   const namespace = incident.workload.namespace;
   const read = await readCluster(conn, { ...(namespace ? { namespace } : {}), logs: true });
   if (!read.ok) return { healthy: false, reason: read.error.message };
-  const health = workloadHealth(read.snapshot, incident);
+  const health = workloadHealth(read.snapshot, incident, sinceMs);
   const { incidents } = await analyzeSnapshot(read.snapshot, {
     ...(namespace ? { namespace } : {}),
     cluster: incident.cluster,
@@ -145,10 +187,12 @@ export async function verifyFix(conn: Connection, incident: Incident, opts: Veri
   let reason = 'not checked yet';
   for (let checks = 1; ; checks++) {
     if (opts.signal?.aborted) return { ok: false, code: 'ABORTED', reason: 'verification was cancelled' };
-    const health = await look(conn, incident);
+    const health = await look(conn, incident, start);
     await clock.sync(conn.kc);
     const now = clock.now().getTime();
     reason = health.reason;
+    // A pod the fix created crashing is a verdict already; waiting for the timeout would only prolong the outage.
+    if (health.crashed) return { ok: false, code: 'REGRESSED', reason: health.crashed };
     if (health.restarts) {
       // New pods (a rollout finishing, a rescheduled pod) join the baseline; only pods seen before can regress.
       const regressed = baseline && regression(baseline, health.restarts);

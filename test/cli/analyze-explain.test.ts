@@ -108,7 +108,8 @@ describe('kubemend analyze --explain', () => {
       explained.map((i) => i.explanation?.text).sort(),
       Array.from({ length: n }, (_, k) => `fake-1 explains number ${k + 1}.`).sort(),
     );
-    for (const i of explained) assert.deepEqual({ ...i.explanation, text: '' }, { text: '', by: 'openai (fake-1)', cached: false });
+    for (const i of explained)
+      assert.deepEqual({ ...i.explanation, text: '' }, { text: '', by: 'openai (fake-1)', cached: false });
     assert.match(first.stderr, /tokens: 1 model call\(s\), 11 prompt \+ 7 completion/);
 
     const again = await runCli([...argv, '--state-dir', stateDir], env);

@@ -47,7 +47,10 @@ describe('kubemend run --mode approve with kubemend approve', () => {
 
     const unknown = await runCli(['approve', 'no-such-incident', '--state-dir', stateDir]);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /no change of incident "no-such-incident" is waiting for approval\nhint: waiting:\n\s+\S+\s+memory-hog\/Deployment\/memory-hog OOMKilled/);
+    assert.match(
+      unknown.stderr,
+      /no change of incident "no-such-incident" is waiting for approval\nhint: waiting:\n\s+\S+\s+memory-hog\/Deployment\/memory-hog OOMKilled/,
+    );
 
     const approved = await runCli(['approve', id.slice(0, 12), '--state-dir', stateDir, '--by', 'alice']);
     assert.equal(approved.code, 0, approved.stderr);

@@ -25,7 +25,10 @@ describe('kubemend demo (what `npm run demo` runs)', () => {
     }
     assert.match(out, /memoryLimit\s+100Mi/);
     assert.match(out, /exitCode\s+137/);
-    assert.match(out, /summary: repaired in [\d.]+s \(\d+s of cluster time\) after the failure began, 0 LLM tokens used/);
+    assert.match(
+      out,
+      /summary: repaired in [\d.]+s \(\d+s of cluster time\) after the failure began, 0 LLM tokens used/,
+    );
     assert.match(out, /audit entry for incident \S+ \(memory-hog\/Deployment\/memory-hog\)/);
     assert.match(out, /\n {2}\S+ {2}applied {6}runbook:oom/);
     assert.match(out, /\n {2}\S+ {2}resolved {5}kubemend/);

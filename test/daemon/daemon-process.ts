@@ -13,11 +13,27 @@ export interface DaemonProcess {
 export function startDaemon(kubeconfig: string, stateDir: string, mode: 'auto' | 'approve'): DaemonProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CHILD, 'run', '--kubeconfig', kubeconfig, '--state-dir', stateDir, '--mode', mode, '-n', 'memory-hog', '--log-format', 'json'],
+    [
+      '--import',
+      'tsx',
+      CHILD,
+      'run',
+      '--kubeconfig',
+      kubeconfig,
+      '--state-dir',
+      stateDir,
+      '--mode',
+      mode,
+      '-n',
+      'memory-hog',
+      '--log-format',
+      'json',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const lines: Record<string, unknown>[] = [];
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] =
+    [];
   let buffer = '';
   child.stderr?.on('data', (d: Buffer) => {
     buffer += d.toString();
@@ -51,4 +67,3 @@ export function startDaemon(kubeconfig: string, stateDir: string, mode: 'auto' |
       }),
   };
 }
-

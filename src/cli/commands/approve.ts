@@ -30,7 +30,8 @@ function pick(entries: readonly JournalEntry[], id: string): JournalEntry {
   if (exact) return exact;
   if (matches.length === 1 && matches[0]) return matches[0];
   const list = entries.map((e) => `  ${e.incidentId}  ${e.workload} ${e.incident.failureClass}`).join('\n');
-  if (matches.length > 1) throw new CliError(`"${id}" matches ${matches.length} incidents`, `give more of the id:\n${list}`);
+  if (matches.length > 1)
+    throw new CliError(`"${id}" matches ${matches.length} incidents`, `give more of the id:\n${list}`);
   throw new CliError(
     `no change of incident "${id}" is waiting for approval`,
     entries.length ? `waiting:\n${list}` : 'nothing is waiting; see what happened with: kubemend audit',

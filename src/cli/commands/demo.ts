@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Incident } from '../../detect/index.js';
 import { type RemedyRun, workloadKey } from '../../daemon/index.js';
 import { Reporter } from '../../daemon/reporter.js';
 import { type Runtime, startRuntime } from '../../daemon/runtime.js';
+import type { Incident } from '../../detect/index.js';
 import { connect } from '../../kube/connect.js';
 import { memoryDir, openMemory } from '../../memory/index.js';
 import { resolvePolicy } from '../../remedy/policy.js';
@@ -13,7 +13,7 @@ import type { AuditEntry } from '../../remedy/types.js';
 // `demo` is, with `sim`, the one command allowed to import the simulator: it brings its own cluster.
 import { applyScenario, getScenario, listScenarios } from '../../sim/scenarios/index.js';
 import { startSimulator } from '../../sim/simulator.js';
-import { CliError, type CommandIo, type Command } from '../command.js';
+import { CliError, type Command, type CommandIo } from '../command.js';
 
 const USAGE = `Usage: kubemend demo [--scenario NAME] [--model NAME] [--speed X] [--timeout SECONDS]
 
@@ -134,7 +134,12 @@ export const demoCommand: Command = {
         // cluster time (two seconds of the demo's), long enough for a relapse to show.
         policy: resolvePolicy({ mode: 'auto', verifyWindowSeconds: 60 }),
         // The demo prints its own progress from the audit trail; the daemon's lines would repeat it.
-        reporter: new Reporter({ stdout: io.stdout, stderr: io.stderr, format: 'text', only: (e) => e.event === 'error' }),
+        reporter: new Reporter({
+          stdout: io.stdout,
+          stderr: io.stderr,
+          format: 'text',
+          only: (e) => e.event === 'error',
+        }),
         quiet: true,
         env: io.env,
         namespace: scenario.namespace,
