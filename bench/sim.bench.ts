@@ -5,13 +5,13 @@
 // Usage: npm run bench:sim [-- --pods 10000 --watchers 50 --rate 1000 --seconds 10]
 // SIM_PROF=DIR writes a CPU profile of the simulator process into DIR.
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { machineInfo, writeBenchSection } from './lib/report.js';
+import { peakRssMb, startSimChild } from './lib/sim-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -101,33 +101,8 @@ function percentile(xs: number[], p: number): number {
 }
 const median = (xs: number[]) => percentile(xs, 50);
 
-async function startChild(): Promise<{ child: ChildProcess; url: string; kubeconfig: string; pid: number }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.SIM_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SIM_PROF] : []),
-      '--import',
-      'tsx',
-      new URL('./lib/sim-child.ts', import.meta.url).pathname,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const rl = createInterface({ input: child.stdout! });
-  const line = await new Promise<string>((resolve) => rl.once('line', resolve));
-  const info = JSON.parse(line) as { url: string; kubeconfig: string; pid: number };
-  return { child, ...info };
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 'NaN');
-  return kb / 1024;
-}
-
 async function main(): Promise<void> {
-  const sim = await startChild();
+  const sim = await startSimChild({ ...(process.env.SIM_PROF ? { profileDir: process.env.SIM_PROF } : {}) });
   console.log(`simulator at ${sim.url} (pid ${sim.pid})`);
   const t0 = nowMs();
   await pool(
@@ -277,7 +252,7 @@ async function main(): Promise<void> {
   const lags = results.flatMap((r) => r.lags);
   const fanoutSeconds = (nowMs() - startAt) / 1000;
   const rss = peakRssMb(sim.pid);
-  sim.child.kill('SIGTERM');
+  await sim.stop();
 
   const p50 = percentile(lags, 50);
   const p99 = percentile(lags, 99);

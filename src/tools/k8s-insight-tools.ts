@@ -24,9 +24,9 @@ const MAX_ERROR_LINES = 20;
 const logsParams = z.object({
   pod: z.string().min(1),
   namespace: namespaceParam,
-  container: z.string().optional().describe('Required when the pod has several containers'),
-  tail: z.number().int().min(1).max(2000).default(200).describe('Lines from the end'),
-  previous: z.boolean().default(false).describe("The previous (crashed) container's logs"),
+  container: z.string().optional().describe('Needed if several'),
+  tail: z.number().int().min(1).max(2000).default(200),
+  previous: z.boolean().default(false).describe('The crashed instance'),
 });
 
 /** Error lines first (they are what a diagnosis needs), then the tail; everything redacted and capped. */
@@ -50,7 +50,7 @@ export function summarizeLogs(text: string, maxChars: number | undefined): { con
 export function logsTool(o: K8sToolsOptions): Tool<typeof logsParams> {
   return {
     name: 'k8s_logs',
-    description: "A pod container's recent logs: error lines pulled out first, then the tail; secrets redacted.",
+    description: "A pod's recent logs: error lines first, then the tail.",
     parameters: logsParams,
     effect: 'read',
     async run(args) {

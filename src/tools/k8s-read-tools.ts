@@ -2,6 +2,7 @@
 
 import type * as k8s from '@kubernetes/client-node';
 import { z } from 'zod';
+import { describeSummary, oneLine } from './describe-summary.js';
 import {
   age,
   capped,
@@ -15,7 +16,7 @@ import {
   ref,
   unknownKind,
 } from './k8s-support.js';
-import { table, toYaml, trimObject } from './output.js';
+import { redact, table, toYaml, trimObject } from './output.js';
 import type { Tool } from './tool.js';
 
 type Obj = k8s.KubernetesObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
@@ -105,15 +106,14 @@ function resolve(kind: string, namespace: string | undefined, fallback: string) 
 const listParams = z.object({
   kind: kindParam,
   namespace: namespaceParam,
-  allNamespaces: z.boolean().default(false).describe('List across every namespace'),
-  labelSelector: z.string().optional().describe('e.g. app=web,tier!=cache'),
+  allNamespaces: z.boolean().default(false),
+  labelSelector: z.string().optional().describe('e.g. app=web'),
 });
 
 export function listTool(o: K8sToolsOptions): Tool<typeof listParams> {
   return {
     name: 'k8s_list',
-    description:
-      'List resources of one kind as a compact table (status columns for pods, workloads, nodes, PVCs, services).',
+    description: 'Objects of one kind as a table with status columns.',
     parameters: listParams,
     effect: 'read',
     async run(args) {
@@ -211,9 +211,30 @@ export function eventTable(events: readonly EventLike[], withObject: boolean): s
     e.reason ?? '',
     ...(withObject ? [`${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}`] : []),
     e.count && e.count > 1 ? `${age(when(e))} (x${e.count})` : age(when(e)),
-    (e.message ?? '').replace(/\s+/g, ' ').trim(),
+    oneLine(e.message ?? ''),
   ]);
   return table(['TYPE', 'REASON', ...(withObject ? ['OBJECT'] : []), 'LAST SEEN', 'MESSAGE'], rows);
+}
+
+/**
+ * Every event when asked; otherwise the Warnings and one line counting the Normal ones by reason. Normal events
+ * (Scheduled, Pulled, Created, Started...) are most of a namespace's events and rarely the cause, but their
+ * reasons stay visible (a Killing or a ScalingReplicaSet) so the model knows when to ask for them.
+ */
+export function eventsSection(
+  events: readonly EventLike[],
+  options: { readonly withObject: boolean; readonly includeNormal: boolean; readonly askWith: string },
+): string {
+  if (options.includeNormal) return eventTable(events, options.withObject);
+  const warnings = events.filter((e) => e.type !== 'Normal');
+  const normal = events.filter((e) => e.type === 'Normal');
+  const byReason = new Map<string, number>();
+  for (const e of normal) byReason.set(e.reason ?? '?', (byReason.get(e.reason ?? '?') ?? 0) + (e.count ?? 1));
+  const counts = [...byReason].map(([reason, n]) => (n > 1 ? `${reason} x${n}` : reason)).join(', ');
+  const summary = normal.length
+    ? `Normal events: ${normal.length} not shown (${counts}); ${options.askWith} lists them.`
+    : 'Normal events: none.';
+  return warnings.length ? `${eventTable(warnings, options.withObject)}\n${summary}` : `No Warning events. ${summary}`;
 }
 
 async function listEvents(o: K8sToolsOptions, namespace: string | undefined, fieldSelector?: string) {
@@ -229,33 +250,15 @@ async function listEvents(o: K8sToolsOptions, namespace: string | undefined, fie
   return list.items;
 }
 
-function containerStates(pod: Obj): string {
-  const statuses = [
-    ...((pod.status?.initContainerStatuses as ContainerStatus[] | undefined) ?? []),
-    ...((pod.status?.containerStatuses as ContainerStatus[] | undefined) ?? []),
-  ];
-  const describeState = (s: ContainerStatus['state']) => {
-    const [name, detail] = Object.entries(s ?? {}).find(([, v]) => v !== undefined) ?? ['unknown', undefined];
-    const d = detail as { reason?: string; exitCode?: number; message?: string } | undefined;
-    const parts = [d?.reason, d?.exitCode !== undefined ? `exit ${d.exitCode}` : undefined, d?.message].filter(Boolean);
-    return parts.length ? `${name} (${parts.join(', ')})` : name;
-  };
-  const rows = statuses.map((c) => [
-    c.name,
-    c.ready ? 'true' : 'false',
-    String(c.restartCount ?? 0),
-    describeState(c.state),
-    c.lastState && Object.keys(c.lastState).length ? describeState(c.lastState) : '-',
-  ]);
-  return table(['CONTAINER', 'READY', 'RESTARTS', 'STATE', 'LAST STATE'], rows);
-}
+const describeParams = getParams.extend({
+  full: z.boolean().default(false).describe('Add the YAML and Normal events'),
+});
 
-export function describeTool(o: K8sToolsOptions): Tool<typeof getParams> {
+export function describeTool(o: K8sToolsOptions): Tool<typeof describeParams> {
   return {
     name: 'k8s_describe',
-    description:
-      'Describe one object: its trimmed spec and status, container states for pods, and the events about it.',
-    parameters: getParams,
+    description: 'Key facts of one object, like kubectl describe, and its Warning events.',
+    parameters: describeParams,
     effect: 'read',
     async run(args) {
       const r = resolve(args.kind, args.namespace, o.conn.namespace);
@@ -270,8 +273,8 @@ export function describeTool(o: K8sToolsOptions): Tool<typeof getParams> {
           o.conn,
         );
       }
-      const parts: string[] = [];
-      if (r.info.kind === 'Pod') parts.push(`Containers:\n${containerStates(obj)}`);
+      const summary = describeSummary(obj);
+      const parts = summary ? [redact(summary)] : [];
       // Events by uid: a same-named object deleted and recreated does not lend its old events to the new one.
       let events: EventLike[] = [];
       try {
@@ -285,9 +288,13 @@ export function describeTool(o: K8sToolsOptions): Tool<typeof getParams> {
       } catch (err) {
         parts.push(`Events: unavailable (${(err as Error).message})`);
       }
-      parts.push(events.length ? `Events:\n${eventTable(events, false)}` : 'Events: <none>');
-      const trimmed = trimObject(obj) as Record<string, unknown>;
-      parts.push(`Object:\n${toYaml(trimmed)}`);
+      parts.push(
+        events.length
+          ? `Events:\n${redact(eventsSection(events, { withObject: false, includeNormal: args.full, askWith: 'full: true' }))}`
+          : 'Events: <none>',
+      );
+      // Kinds without a summary (a Service, a ConfigMap) are short enough to show whole.
+      if (args.full || !summary) parts.push(`Object:\n${toYaml(trimObject(obj))}`);
       return capped(parts.join('\n\n'), o.maxChars, { narrow: 'use k8s_events or k8s_get for one part' });
     },
   };
@@ -297,13 +304,13 @@ const eventsParams = z.object({
   namespace: namespaceParam,
   kind: kindParam.optional(),
   name: z.string().optional().describe('Only events about this object'),
-  warningsOnly: z.boolean().default(false),
+  includeNormal: z.boolean().default(false).describe('List Normal events too'),
 });
 
 export function eventsTool(o: K8sToolsOptions): Tool<typeof eventsParams> {
   return {
     name: 'k8s_events',
-    description: 'Events in a namespace or about one object, Warning first, newest first.',
+    description: 'Warning events in a namespace or about one object; Normal ones counted.',
     parameters: eventsParams,
     effect: 'read',
     async run(args) {
@@ -315,12 +322,16 @@ export function eventsTool(o: K8sToolsOptions): Tool<typeof eventsParams> {
         selectors.push(`involvedObject.kind=${info.kind}`);
       }
       if (args.name) selectors.push(`involvedObject.name=${args.name}`);
-      if (args.warningsOnly) selectors.push('type=Warning');
       try {
         const events = await listEvents(o, namespace, selectors.join(',') || undefined);
         if (events.length === 0)
           return { ok: true, content: `No events in namespace ${namespace}${args.name ? ` about ${args.name}` : ''}.` };
-        return capped(eventTable(events, true), o.maxChars, { narrow: 'pass kind and name, or warningsOnly: true' });
+        const text = eventsSection(events, {
+          withObject: true,
+          includeNormal: args.includeNormal,
+          askWith: 'includeNormal: true',
+        });
+        return capped(redact(text), o.maxChars, { narrow: 'pass kind and name' });
       } catch (err) {
         return clusterFailure(err, { verb: 'list', resource: 'events', namespace }, o.conn);
       }

@@ -76,12 +76,9 @@ export function kindInfo(name: string): KindInfo | undefined {
 
 export const KIND_NAMES = KINDS.map((k) => k.kind);
 
-export const kindParam = z.string().describe(
-  `Resource kind, e.g. ${KINDS.slice(0, 8)
-    .map((k) => k.aliases.at(-1))
-    .join(', ')}; full names and plurals work too`,
-);
-export const namespaceParam = z.string().min(1).optional().describe("Namespace; default: the context's namespace");
+// Short descriptions: every tool schema goes with every model call, so each word here is paid for many times.
+export const kindParam = z.string().describe('e.g. pod, deploy, svc');
+export const namespaceParam = z.string().min(1).optional().describe("Default: the context's");
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
