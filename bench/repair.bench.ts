@@ -138,7 +138,10 @@ function healthyNow(sim: Simulator, ns: string): boolean {
 function restartsByPod(sim: Simulator, ns: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const p of objects(sim, PODS, ns))
-    out.set(String(p.metadata.uid), statuses(p).reduce((m, c) => m + (c.restartCount ?? 0), 0));
+    out.set(
+      String(p.metadata.uid),
+      statuses(p).reduce((m, c) => m + (c.restartCount ?? 0), 0),
+    );
   return out;
 }
 
@@ -229,7 +232,8 @@ async function kubemendArm(s: Scenario): Promise<ArmResult> {
     namespace: s.namespace,
   });
   try {
-    const ours = (i: Incident) => i.workload.name === s.expect.workload.name && i.workload.kind === s.expect.workload.kind;
+    const ours = (i: Incident) =>
+      i.workload.name === s.expect.workload.name && i.workload.kind === s.expect.workload.kind;
     const settled = new Promise<{ outcome: string; sim: number; wall: number; requests: number }>((resolve) => {
       runtime.daemon.onOutcome((incident, run) => {
         if (!ours(incident) || run.outcome === 'awaiting-approval') return;
@@ -347,7 +351,7 @@ async function main(): Promise<void> {
         `(${POLICY.verifyWindowSeconds} s of cluster time; kubemend's own verifier for kubemend, the bench's store observer for the baselines). Simulated seconds / wall seconds; wall time is the simulated time at ×${SPEED}.`,
       'kubemend: `kubemend run` in-process (startRuntime, auto mode, default policy, runbooks only, no model, 0 tokens); requests are every API request it made from its start (informers, log reads, dry-runs, patches, verification reads) to the outcome.',
       `Kubernetes alone: no action for ${BASELINE_WAIT_S} simulated seconds after the failure began; restarts are the pods' restart count at the end. Delete-the-pod: every ${DELETE_EVERY_S} simulated seconds list the pods and delete each one that is not Ready or has restarted; requests are its lists and deletes.`,
-      'The crash-after-rollout scenario is the runbook tests\' variant (a busybox Deployment whose new command exits 1). Requests of applying the scenario are excluded from every arm.',
+      "The crash-after-rollout scenario is the runbook tests' variant (a busybox Deployment whose new command exits 1). Requests of applying the scenario are excluded from every arm.",
     ],
     header: ['scenario', 'arm', 'to verified recovery (sim / wall)', 'API requests', 'restarts', 'outcome'],
     rows,

@@ -1,10 +1,10 @@
 // bench:tokens — what the context budget saves. For each failure scenario on the simulator, one scripted
 // investigation (list pods and events, then describe the failing pod and read its logs, then answer) runs twice
-// through the real ReAct loop with the same scripted model: once with kubemend's tools (compact tables, error lines
-// first, results capped to the model's budget) and once with a naive toolset that feeds the model raw
-// `kubectl get -o json` of every pod and event in the namespace, the pod's JSON and its full log, uncapped. Prompt
-// tokens are estimatePromptTokens over every request the model received. Both runs must carry the scenario's key
-// evidence (its status reason and its error log line), or the saving would be a loss of information.
+// through the real ReAct loop with the same scripted model: once with kubemend's tools (compact tables, key facts,
+// Warning events, error lines first, results capped to the model's budget) and once with a naive toolset that feeds
+// the model raw `kubectl get -o json` of every pod and event in the namespace, the pod's JSON and its full log,
+// uncapped. Prompt tokens are estimatePromptTokens over every request the model received. Both runs must carry the
+// scenario's key evidence (its status reason and its error log line), or the saving would be a loss of information.
 //
 // Usage: npm run bench:tokens
 
@@ -134,7 +134,7 @@ try {
     machine: machineInfo(),
     notes: [
       `${scenarios.length} failure scenarios on the simulator; per scenario one scripted investigation, played twice through the ReAct loop by the same scripted model: (1) k8s_list pods + k8s_events in the namespace, (2) k8s_describe + k8s_logs of the failing pod (previous container when it restarted), (3) the answer.`,
-      `compacted: kubemend's tools (tables, trimmed YAML, error lines first) with results capped to a sixth of the default ${DEFAULT_CONTEXT_TOKENS}-token budget; raw: the same calls answered with \`kubectl get pods -o json\`, \`kubectl get events -o json\`, \`kubectl get pod NAME -o json\` and the full \`kubectl logs\`, uncapped.`,
+      `compacted: kubemend's tools (tables, describe's key facts instead of the object's YAML, Warning events with the Normal ones counted, error lines first) with results capped to a sixth of the default ${DEFAULT_CONTEXT_TOKENS}-token budget; raw: the same calls answered with \`kubectl get pods -o json\`, \`kubectl get events -o json\`, \`kubectl get pod NAME -o json\` and the full \`kubectl logs\`, uncapped.`,
       'Tokens are estimatePromptTokens (≈4 ASCII characters per token) summed over every request the model received, tool schemas included; both runs send the same schemas.',
       'Each run is checked to carry the evidence listed (status reason, error log line; an event reason where the scenario has neither).',
       `Target ≥${TARGET_RATIO}× in total: ${total >= TARGET_RATIO ? 'met' : 'NOT met'} (${total.toFixed(1)}×). The tool-result column leaves out what both runs send alike (system prompt, task, the four tool schemas on every call): the part compaction acts on.`,

@@ -23,6 +23,11 @@ export interface DaemonRemedy {
   reject(incident: Incident, by: string, reason: string): Promise<RemedyRun>;
   /** A change a killed process may have applied: verify it, else restore `entry.before`. */
   recover(entry: JournalEntry): Promise<RemedyRun>;
+  /**
+   * Approval requests past their deadline among `waiting` (those still awaiting a person), each escalated and
+   * never applied.
+   */
+  expireDue?(waiting: ReadonlySet<string>): Promise<readonly { incidentId: string; run: RemedyRun }[]>;
 }
 
 export interface IncidentSource {
@@ -218,6 +223,11 @@ export class Daemon {
         }
         waiting.delete(entry.incidentId);
         this.enqueue(entry.incident, () => this.decide(entry, taken.decision));
+      }
+      // After the inbox: an answer that arrived in time wins over the deadline passing in the same tick.
+      for (const expired of (await this.options.remedy.expireDue?.(new Set(waiting.keys()))) ?? []) {
+        const entry = waiting.get(expired.incidentId);
+        if (entry) await this.settle(entry.incident, expired.run);
       }
     } finally {
       this.inboxBusy = false;

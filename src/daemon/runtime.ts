@@ -6,11 +6,11 @@ import type { IncidentWatcher } from '../detect/watcher.js';
 import type { Connection } from '../kube/connect.js';
 import { ServerClock } from '../kube/server-clock.js';
 import type { MemoryManager } from '../memory/index.js';
-import { createNotifiers, NotifyDispatcher, parseNotifyConfig } from '../notify/index.js';
+import { createNotifiers, type DeliveryEvent, NotifyDispatcher, parseNotifyConfig } from '../notify/index.js';
 import { ApprovalStore } from '../remedy/approvals.js';
 import { AuditLog } from '../remedy/audit.js';
-import { applyApproved, type RemedyDeps, rejectPending, remediate } from '../remedy/engine.js';
-import type { AuditEntry, PolicyConfig } from '../remedy/types.js';
+import { applyApproved, expireApproval, type RemedyDeps, rejectPending, remediate } from '../remedy/engine.js';
+import type { AuditEntry, Notification, PolicyConfig } from '../remedy/types.js';
 import { Daemon, type DaemonRemedy, type IncidentSource } from './daemon.js';
 import { Journal } from './journal.js';
 import { capture, recoverInFlight } from './recover.js';
@@ -25,7 +25,7 @@ export interface RuntimeOptions {
   readonly policy: PolicyConfig;
   readonly reporter: Reporter;
   readonly env: NodeJS.ProcessEnv;
-  /** The raw `notify:` section of kubemend.yaml. */
+  /** The `notify:` section of kubemend.yaml (raw or as loadNotifyConfig parsed it): no receivers when absent. */
   readonly notify?: unknown;
   readonly namespace?: string;
   readonly watch?: WatchOptions;
@@ -47,7 +47,22 @@ export interface Runtime {
   stop(graceMs?: number): Promise<'drained' | 'left-in-flight'>;
 }
 
-function notifiersFrom(options: RuntimeOptions): NotifyDispatcher | undefined {
+interface Notifications {
+  readonly dispatcher: NotifyDispatcher;
+  /** Resolves once every 'notified' audit entry written so far is stored (before the store closes). */
+  flush(): Promise<void>;
+}
+
+function workloadOf(n: Notification): string {
+  const w = n.incident.workload;
+  return `${w.namespace ?? ''}/${w.kind}/${w.name}`;
+}
+
+/**
+ * The configured receivers behind one dispatcher. Each final delivery outcome becomes a 'notified' audit entry
+ * (who was told what, or that telling them failed); retries are a log line each, never a wait for the loop.
+ */
+function notificationsFrom(options: RuntimeOptions, audit: AuditLog): Notifications | undefined {
   if (options.notify === undefined) return undefined;
   const parsed = parseNotifyConfig(options.notify);
   if (!parsed.ok) {
@@ -57,17 +72,63 @@ function notifiersFrom(options: RuntimeOptions): NotifyDispatcher | undefined {
   const created = createNotifiers(parsed.config, options.env);
   for (const w of created.warnings) options.reporter.emit({ event: 'error', level: 'warn', reason: w });
   if (created.notifiers.length === 0) return undefined;
-  return new NotifyDispatcher(created.notifiers, {
+  const writes = new Set<Promise<unknown>>();
+  const record = (e: DeliveryEvent, reason: string): void => {
+    const write = audit
+      .append({
+        incidentId: e.n.incident.id,
+        fingerprint: e.n.incident.fingerprint,
+        workload: workloadOf(e.n),
+        step: 'notified',
+        actor: 'kubemend',
+        reason,
+        data: { receiver: e.receiver, kind: e.n.kind, outcome: e.type },
+      })
+      .catch((err: unknown) =>
+        options.reporter.emit({ event: 'error', level: 'warn', reason: `audit of a notification: ${String(err)}` }),
+      )
+      .finally(() => writes.delete(write));
+    writes.add(write);
+  };
+  const dispatcher = new NotifyDispatcher(created.notifiers, {
     known: created.secrets,
     onEvent: (e) => {
-      if (e.type === 'failed' || e.type === 'dropped')
-        options.reporter.emit({
-          event: 'error',
-          level: 'warn',
-          reason: `notification ${e.n.kind} to ${e.receiver} ${e.type}${e.type === 'failed' ? `: ${e.error}` : ''}`,
-        });
+      const what = `${e.n.kind} notification to ${e.receiver}`;
+      switch (e.type) {
+        case 'delivered':
+          record(e, `${what} delivered (attempt ${e.attempts})`);
+          return;
+        case 'retrying':
+          options.reporter.emit({
+            event: 'error',
+            level: 'warn',
+            incidentId: e.n.incident.id,
+            reason: `${what}: attempt ${e.attempt} failed (${e.error}), retrying in ${(e.delayMs / 1000).toFixed(1)}s`,
+          });
+          return;
+        case 'failed':
+          record(e, `${what} failed after ${e.attempts} attempts: ${e.error}`);
+          options.reporter.emit({
+            event: 'error',
+            level: 'warn',
+            incidentId: e.n.incident.id,
+            reason: `${what} failed: ${e.error}`,
+          });
+          return;
+        case 'dropped':
+        case 'cancelled':
+          record(e, `${what} ${e.type === 'dropped' ? 'dropped (queue full)' : 'cancelled at shutdown'}`);
+          options.reporter.emit({
+            event: 'error',
+            level: 'warn',
+            incidentId: e.n.incident.id,
+            reason: `${what} ${e.type}`,
+          });
+          return;
+      }
     },
   });
+  return { dispatcher, flush: async () => void (await Promise.all([...writes])) };
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -88,15 +149,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
     options.onAudit?.(e);
   });
-  const dispatcher = notifiersFrom(options);
+  const notifications = notificationsFrom(options, audit);
+  // On the cluster's clock, like the deadlines the engine sets.
+  const approvals = new ApprovalStore(memory, { clock: () => clock.now().getTime() });
   const deps: RemedyDeps = {
     conn,
     memory,
     policy,
     clock,
     audit,
-    approvals: new ApprovalStore(memory),
-    ...(dispatcher ? { notifiers: [dispatcher] } : {}),
+    approvals,
+    ...(notifications ? { notifiers: [notifications.dispatcher] } : {}),
   };
   const remedy: DaemonRemedy = {
     capture: (incident) => capture(conn, incident),
@@ -104,6 +167,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     applyApproved: (incident, by) => applyApproved(incident.id, by, deps),
     reject: (incident, by, reason) => rejectPending(incident.id, by, reason, deps),
     recover: (entry) => recoverInFlight(conn, audit, policy, entry),
+    async expireDue(waiting) {
+      // Requests a person already answered through the inbox may still be open in the store: only the waiting expire.
+      const expired = (await approvals.expireDue()).filter((r) => waiting.has(r.incidentId));
+      return Promise.all(
+        expired.map(async (r) => ({ incidentId: r.incidentId, run: await expireApproval(r.incidentId, deps) })),
+      );
+    },
   };
   const watcher = incidentWatcher(conn, {
     ...options.watch,
@@ -131,7 +201,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       stopped ??= (async () => {
         const result = await daemon.stop(graceMs);
         await watcher.stop();
-        await dispatcher?.stop();
+        await notifications?.dispatcher.stop();
+        await notifications?.flush();
         await memory.close();
         return result;
       })();

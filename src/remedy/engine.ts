@@ -449,3 +449,18 @@ export async function rejectPending(
   await log(run, 'rejected', `person:${by}`, why);
   return { outcome: 'refused', incidentId, reason: `rejected by ${by}: ${why}`, fix: pending.fix };
 }
+
+/**
+ * Nobody answered an approval request in time: the change is never applied, and people hear that the incident is
+ * theirs again (audit 'escalated', an escalation notification).
+ */
+export async function expireApproval(incidentId: string, deps: RemedyDeps): Promise<RemediationResult> {
+  const audit = deps.audit ?? new AuditLog(deps.memory);
+  const request = audit.list({ incident: incidentId }).findLast((e) => e.step === 'approval-requested');
+  if (!request)
+    return { outcome: 'refused', incidentId, reason: `no approval was requested for incident ${incidentId}` };
+  const pending = request.data as PendingApproval & { expiresAt?: string };
+  const run = start(pending.incident, { ...deps, audit }, {});
+  const reason = `nobody approved the change by ${pending.expiresAt ?? 'the deadline'}: it was not applied`;
+  return escalate(run, 'escalated', reason, pending.fix, request.diff);
+}

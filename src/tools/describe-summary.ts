@@ -156,11 +156,14 @@ function volumeLines(volumes: readonly k8s.V1Volume[] | undefined): string[] {
   return shown.length ? [`Volumes: ${shown.join(', ')}`] : [];
 }
 
+/** Why a condition is off; for a condition in its good state only its reason (e.g. NewReplicaSetAvailable). */
 function conditionLines(conditions: readonly Condition[] | undefined): string[] {
   if (!conditions?.length) return [];
   const text = conditions.map((c) => {
-    const why = [c.reason, c.message ? oneLine(c.message) : undefined].filter(Boolean).join(': ');
-    return `${c.type}=${c.status}${why && c.status !== 'True' ? ` (${why})` : ''}`;
+    // A Job's Failed and a ReplicaSet's ReplicaFailure are bad news when True.
+    const bad = c.status !== 'True' || /Fail/.test(c.type ?? '');
+    const why = [c.reason, bad && c.message ? oneLine(c.message) : undefined].filter(Boolean).join(': ');
+    return `${c.type}=${c.status}${why ? ` (${why})` : ''}`;
   });
   return [`Conditions: ${text.join(', ')}`];
 }

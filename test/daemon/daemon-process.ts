@@ -8,14 +8,31 @@ export interface DaemonProcess {
   /** Resolves with the first JSON log line that `match` accepts. */
   waitFor(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   exited: Promise<number | null>;
+  /** Every JSON log line so far, in order. */
+  readonly lines: readonly Record<string, unknown>[];
 }
 
-export function startDaemon(kubeconfig: string, stateDir: string, mode: 'auto' | 'approve'): DaemonProcess {
+export interface DaemonOptions {
+  /** Where kubemend.yaml is read from. */
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** The namespace to watch (default memory-hog); null watches every namespace. */
+  readonly namespace?: string | null;
+}
+
+export function startDaemon(
+  kubeconfig: string,
+  stateDir: string,
+  mode: 'auto' | 'approve',
+  options: DaemonOptions = {},
+): DaemonProcess {
+  const namespace = options.namespace === undefined ? 'memory-hog' : options.namespace;
   const child = spawn(
     process.execPath,
     [
       '--import',
-      'tsx',
+      // Absolute, so the child finds tsx whatever its working directory.
+      import.meta.resolve('tsx'),
       CHILD,
       'run',
       '--kubeconfig',
@@ -24,12 +41,15 @@ export function startDaemon(kubeconfig: string, stateDir: string, mode: 'auto' |
       stateDir,
       '--mode',
       mode,
-      '-n',
-      'memory-hog',
+      ...(namespace === null ? [] : ['-n', namespace]),
       '--log-format',
       'json',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    },
   );
   const lines: Record<string, unknown>[] = [];
   const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] =
@@ -59,6 +79,7 @@ export function startDaemon(kubeconfig: string, stateDir: string, mode: 'auto' |
   return {
     child,
     exited,
+    lines,
     waitFor: (match) =>
       new Promise((resolve) => {
         const seen = lines.find(match);

@@ -71,16 +71,61 @@ describe('kubernetes tools on the simulator', () => {
     assert.match(errorsPart, /not set|missing|error/i);
   });
 
-  it('describe shows container states and the events about the pod', async () => {
+  it('describe gives the key facts of a pod and its Warning events, and the whole object when asked', async () => {
     const pod = await podOf('memory-hog');
-    const out = text(
-      await executor().call('k8s_describe', JSON.stringify({ kind: 'pod', name: pod, namespace: 'memory-hog' })),
-    );
-    assert.match(out, /Containers:\nCONTAINER/);
-    assert.match(out, /OOMKilled/);
+    const args = { kind: 'pod', name: pod, namespace: 'memory-hog' };
+    const out = text(await executor().call('k8s_describe', JSON.stringify(args)));
+    assert.match(out, /^Pod: memory-hog\/memory-hog-/);
+    assert.match(out, /Controlled by: ReplicaSet\/memory-hog-/);
+    assert.match(out, /Containers:\n {2}memory-hog:\n {4}Image: polinux\/stress/);
+    assert.match(out, /Last State: Terminated \(OOMKilled, exit code 137\)/);
+    assert.match(out, /Restarts: [1-9]/);
+    assert.match(out, /Limits: memory=100Mi/);
+    assert.match(out, /Conditions: .*Ready=False/);
     assert.match(out, /Events:\nTYPE\s+REASON/);
     assert.match(out, /Warning\s+BackOff/);
-    assert.doesNotMatch(out, /managedFields/);
+    assert.match(out, /Normal events: \d+ not shown \(.*Started.*\); full: true lists them\./);
+    assert.doesNotMatch(out, /managedFields|^Object:|Normal\s+Started/m);
+
+    const full = text(await executor().call('k8s_describe', JSON.stringify({ ...args, full: true })));
+    assert.match(full, /Last State: Terminated \(OOMKilled/);
+    assert.match(full, /Normal\s+Started/);
+    assert.match(full, /Object:\napiVersion: v1\nkind: Pod/);
+    assert.match(full, /reason: OOMKilled/);
+    assert.doesNotMatch(full, /managedFields/);
+  });
+
+  it('describe sums up a workload from its pod template and conditions', async () => {
+    const out = text(
+      await executor().call(
+        'k8s_describe',
+        JSON.stringify({ kind: 'deploy', name: 'orders-api', namespace: 'crash-missing-env' }),
+      ),
+    );
+    assert.match(out, /^Deployment: crash-missing-env\/orders-api/);
+    assert.match(out, /Pod Template:\nContainers:\n {2}api:\n {4}Image: busybox/);
+    assert.match(out, /Command: sh -c .*DB_HOST/);
+    assert.match(out, /Env: APP_ENV=production/);
+    assert.match(out, /Available=False \(MinimumReplicasUnavailable/);
+    assert.doesNotMatch(out, /^Object:/m);
+  });
+
+  it('events list the Warnings and count the Normal ones unless asked for them', async () => {
+    const args = { namespace: 'crash-missing-env' };
+    const out = text(await executor().call('k8s_events', JSON.stringify(args)));
+    assert.match(out, /^TYPE\s+REASON\s+OBJECT/);
+    assert.match(out, /Warning\s+BackOff\s+Pod\/orders-api-/);
+    assert.match(out, /\nNormal events: \d+ not shown \(.*Scheduled.*\); includeNormal: true lists them\.$/);
+    assert.doesNotMatch(out, /^Normal {2,}\S/m);
+    // The kubelet's pod UID is left out of the messages.
+    assert.doesNotMatch(out, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+
+    const all = text(await executor().call('k8s_events', JSON.stringify({ ...args, includeNormal: true })));
+    assert.match(all, /^Warning\s+BackOff/m);
+    assert.match(all, /^Normal\s+Scheduled\s+Pod\/orders-api-/m);
+    assert.doesNotMatch(all, /Normal events:/);
+    // Warnings stay first.
+    assert.ok(all.indexOf('Warning') < all.indexOf('Normal'));
   });
 
   it('patch in dry-run changes nothing and reports the diff', async () => {

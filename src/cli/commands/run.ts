@@ -5,6 +5,7 @@ import { type LogFormat, Reporter } from '../../daemon/reporter.js';
 import { startRuntime } from '../../daemon/runtime.js';
 import { connect, probe } from '../../kube/connect.js';
 import { BitcaskError, memoryDir, openMemory, resolveStateDir } from '../../memory/index.js';
+import { loadNotifyConfig } from '../../notify/index.js';
 import type { RemedyMode } from '../../remedy/types.js';
 import { CliError, type Command } from '../command.js';
 
@@ -19,6 +20,9 @@ per workload. Every step is in the audit log ('kubemend audit'); a restart finis
 left in flight (verifies it, or rolls it back). SIGINT/SIGTERM stop it gracefully.
 
 The policy and the notification receivers come from kubemend.yaml (sections remedy: and notify:); flags win.
+Receivers (Feishu/Lark bot, Slack incoming webhook, generic JSON webhook) hear about escalations, approval
+requests, resolutions and rollbacks; delivery is retried in the background and never holds up a repair, and each
+delivery's outcome is in the audit log (step 'notified').
 
 Flags:
   --kubeconfig F      kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)
@@ -51,6 +55,9 @@ export const runCommand: Command = {
       throw new CliError(`unknown log format "${format}"`, 'use auto, json or text');
     const loaded = loadRunConfig(io.cwd, values.mode ? { mode: values.mode as RemedyMode } : {});
     if (!loaded.ok) throw new CliError(loaded.message, 'fix the remedy: section of kubemend.yaml');
+    // The receivers come from the same file as the models (./kubemend.yaml, else ~/.config/kubemend/config.yaml).
+    const notify = loadNotifyConfig({ cwd: io.cwd, ...(io.env.HOME ? { home: io.env.HOME } : {}) });
+    if (!notify.ok) throw new CliError(notify.error.message, 'fix the notify: section of kubemend.yaml');
     const conn = connect({
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context ? { context: values.context } : {}),
@@ -76,7 +83,7 @@ export const runCommand: Command = {
       memory,
       stateDir,
       policy: loaded.config.policy,
-      notify: loaded.config.notify,
+      notify: notify.config,
       reporter,
       env: io.env,
       ...(values.namespace ? { namespace: values.namespace } : {}),
