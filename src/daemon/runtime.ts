@@ -9,7 +9,15 @@ import type { MemoryManager } from '../memory/index.js';
 import { createNotifiers, type DeliveryEvent, NotifyDispatcher, parseNotifyConfig } from '../notify/index.js';
 import { ApprovalStore } from '../remedy/approvals.js';
 import { AuditLog } from '../remedy/audit.js';
-import { applyApproved, expireApproval, type RemedyDeps, rejectPending, remediate } from '../remedy/engine.js';
+import {
+  applyApproved,
+  expireApproval,
+  type RemedyDeps,
+  rejectPending,
+  remediate,
+  type TeamProposer,
+} from '../remedy/engine.js';
+import { teamFromConfig } from '../remedy/team-proposer.js';
 import type { AuditEntry, Notification, PolicyConfig } from '../remedy/types.js';
 import { Daemon, type DaemonRemedy, type IncidentSource } from './daemon.js';
 import { Journal } from './journal.js';
@@ -29,8 +37,17 @@ export interface RuntimeOptions {
   readonly notify?: unknown;
   readonly namespace?: string;
   readonly watch?: WatchOptions;
-  /** A configured model name for the agent team (not wired into the daemon yet: runbooks and experience only). */
+  /**
+   * The agent team's model (--model): it proposes fixes for what neither experience nor a runbook knows. Resolved
+   * like `ask` resolves it (kubemend.yaml from `cwd`, the environment); the builtin rules model means no team.
+   */
   readonly model?: string;
+  /** Where kubemend.yaml is looked for when resolving `model` (default: the process's working directory). */
+  readonly cwd?: string;
+  /** For the team's kubectl tool (default $KUBECONFIG). */
+  readonly kubeconfig?: string;
+  /** A team to use as is (an embedding program's own, a test's scripted one); wins over `model`. */
+  readonly team?: TeamProposer;
   /** Leave the per-step lines to `onAudit` (the demo prints its own). */
   readonly quiet?: boolean;
   readonly onIncident?: (incident: Incident) => void;
@@ -41,6 +58,8 @@ export interface Runtime {
   readonly daemon: Daemon;
   readonly watcher: IncidentWatcher;
   readonly audit: AuditLog;
+  /** How the team's model is shown ("openai (gpt-x)"), when a team is in the loop. */
+  readonly team?: string;
   /** Resolves when the watch loop ends. */
   done(): Promise<void>;
   /** Graceful: running changes get `graceMs` to settle; after that the journal carries them to the next start. */
@@ -131,6 +150,33 @@ function notificationsFrom(options: RuntimeOptions, audit: AuditLog): Notificati
   return { dispatcher, flush: async () => void (await Promise.all([...writes])) };
 }
 
+/** The model named for the team cannot be used (unknown name, missing key): reported before anything starts. */
+export class TeamSetupError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'TeamSetupError';
+  }
+}
+
+/** The configured model's team, or none: a model that cannot be set up is an error before anything starts. */
+function teamOf(options: RuntimeOptions, audit: AuditLog): { proposer?: TeamProposer; description?: string } {
+  if (options.team) return { proposer: options.team, description: 'an embedded team' };
+  if (options.model === undefined) return {};
+  const resolved = teamFromConfig({
+    conn: options.conn,
+    env: options.env,
+    cwd: options.cwd ?? process.cwd(),
+    model: options.model,
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    audit,
+  });
+  if (!resolved.ok) throw new TeamSetupError(resolved.error.message, resolved.error.hint);
+  return resolved.team ? { proposer: resolved.team, description: resolved.description } : {};
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { conn, memory, policy, reporter } = options;
   const clock = new ServerClock();
@@ -149,6 +195,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
     options.onAudit?.(e);
   });
+  const team = teamOf(options, audit);
   const notifications = notificationsFrom(options, audit);
   // On the cluster's clock, like the deadlines the engine sets.
   const approvals = new ApprovalStore(memory, { clock: () => clock.now().getTime() });
@@ -159,6 +206,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     clock,
     audit,
     approvals,
+    ...(team.proposer ? { team: team.proposer } : {}),
     ...(notifications ? { notifiers: [notifications.dispatcher] } : {}),
   };
   const remedy: DaemonRemedy = {
@@ -196,6 +244,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     daemon,
     watcher,
     audit,
+    ...(team.description ? { team: team.description } : {}),
     done: () => daemon.done(),
     stop(graceMs) {
       stopped ??= (async () => {

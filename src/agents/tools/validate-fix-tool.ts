@@ -3,7 +3,7 @@
 // why it is a read as far as the policy is concerned.
 
 import { type KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import * as jsonpatch from 'fast-json-patch';
+import jsonpatch from 'fast-json-patch';
 import { z } from 'zod';
 import type { Connection } from '../../kube/connect.js';
 import type { Tool, ToolResult } from '../../tools/tool.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type RemedyRun, workloadKey } from '../../daemon/index.js';
 import { Reporter } from '../../daemon/reporter.js';
-import { type Runtime, startRuntime } from '../../daemon/runtime.js';
+import { type Runtime, startRuntime, TeamSetupError } from '../../daemon/runtime.js';
 import type { Incident } from '../../detect/index.js';
 import { connect } from '../../kube/connect.js';
 import { memoryDir, openMemory } from '../../memory/index.js';
@@ -144,7 +144,8 @@ export const demoCommand: Command = {
         env: io.env,
         namespace: scenario.namespace,
         watch: { fullPassMs: 2_000, tracker: { resolveAfterPasses: 2, quietPeriodMs: 3_000 } },
-        ...(values.model ? { model: values.model } : {}),
+        // Only an explicit --model brings the team in: the demo stays offline whatever the environment configures.
+        ...(values.model ? { model: values.model, cwd: io.cwd, kubeconfig: sim.kubeconfigPath } : {}),
         onIncident: (incident) => {
           if (!isOurs(incident) || detectedAt) return;
           detected = incident;
@@ -165,9 +166,13 @@ export const demoCommand: Command = {
           step(`${STEP_TEXT[e.step]} [${e.actor}]: ${e.reason}`);
           if (e.diff && (e.step === 'dry-run' || e.step === 'rolled-back')) io.stdout.write(`${indent(e.diff)}\n`);
         },
+      }).catch(async (err: unknown) => {
+        await memory.close();
+        if (err instanceof TeamSetupError) throw new CliError(err.message, err.hint);
+        throw err;
       });
       step(
-        `kubemend is watching the cluster in auto mode (informers on every kind, zero-token runbooks${values.model ? `, model ${values.model}` : ', no LLM, no API key'})`,
+        `kubemend is watching the cluster in auto mode (informers on every kind, zero-token runbooks${runtime.team ? `, agent team on ${runtime.team} for what no runbook knows` : ', no LLM, no API key'})`,
       );
       const finished = new Promise<{ incident: Incident; run: RemedyRun }>((resolve, reject) => {
         const timer = setTimeout(

@@ -2,14 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadRunConfig, REMEDY_MODES } from '../../daemon/config.js';
 import { type LogFormat, Reporter } from '../../daemon/reporter.js';
-import { startRuntime } from '../../daemon/runtime.js';
+import { startRuntime, TeamSetupError } from '../../daemon/runtime.js';
 import { connect, probe } from '../../kube/connect.js';
 import { BitcaskError, memoryDir, openMemory, resolveStateDir } from '../../memory/index.js';
 import { loadNotifyConfig } from '../../notify/index.js';
 import type { RemedyMode } from '../../remedy/types.js';
 import { CliError, type Command } from '../command.js';
 
-const USAGE = `Usage: kubemend run [--kubeconfig F] [--context C] [--mode suggest|approve|auto] [--state-dir DIR] [-n NS] [--log-format auto|json|text]
+const USAGE = `Usage: kubemend run [--kubeconfig F] [--context C] [--mode suggest|approve|auto] [--state-dir DIR] [-n NS] [--model NAME] [--log-format auto|json|text]
 
 The repair loop, as a long-running process: watches the cluster, and for each incident proposes a fix (experience
 first, then the zero-token runbooks, then the agent team when a model is configured), has Security review it,
@@ -30,6 +30,9 @@ Flags:
   --mode MODE         suggest (default: propose only), approve (wait for a person), auto, or off
   --state-dir DIR     memory store, audit log and approval inbox (default $KUBEMEND_STATE_DIR or ./.kubemend)
   -n, --namespace NS  watch one namespace only
+  --model NAME        a configured language model (kubemend.yaml) whose agent team proposes fixes for what no
+                      runbook knows (default: $KUBEMEND_MODEL; without either, or with builtin: runbooks and
+                      experience only, zero tokens). Its fixes get the same review, policy, dry-run and verification.
   --log-format FMT    auto (default: JSON lines on stderr, and a progress view on a terminal), json, or text`;
 
 export const runCommand: Command = {
@@ -45,6 +48,7 @@ export const runCommand: Command = {
         mode: { type: 'string' },
         'state-dir': { type: 'string' },
         namespace: { type: 'string', short: 'n' },
+        model: { type: 'string' },
         'log-format': { type: 'string', default: 'auto' },
       },
     });
@@ -78,6 +82,7 @@ export const runCommand: Command = {
       throw err;
     });
     const reporter = new Reporter({ stdout: io.stdout, stderr: io.stderr, format });
+    const model = values.model ?? io.env.KUBEMEND_MODEL;
     const runtime = await startRuntime({
       conn: conn.value,
       memory,
@@ -86,11 +91,18 @@ export const runCommand: Command = {
       notify: notify.config,
       reporter,
       env: io.env,
+      cwd: io.cwd,
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.namespace ? { namespace: values.namespace } : {}),
+      ...(model ? { model } : {}),
+    }).catch(async (err: unknown) => {
+      await memory.close();
+      if (err instanceof TeamSetupError) throw new CliError(err.message, err.hint);
+      throw err;
     });
     reporter.emit({
       event: 'started',
-      reason: `watching ${values.namespace ?? 'every namespace'} of ${conn.value.context} in ${loaded.config.policy.mode} mode (policy: ${loaded.config.source}, state: ${stateDir})`,
+      reason: `watching ${values.namespace ?? 'every namespace'} of ${conn.value.context} in ${loaded.config.policy.mode} mode (policy: ${loaded.config.source}, state: ${stateDir}, ${runtime.team ? `agent team: ${runtime.team}` : 'runbooks only, no LLM'})`,
     });
     const signalled = new Promise<NodeJS.Signals>((resolve) => {
       const onSignal = (s: NodeJS.Signals) => {
