@@ -19,6 +19,7 @@ import { SimHttp } from './lib/cluster-fixture.js';
 import { hotFunctions, mainThreadProfile } from './lib/cpu-profile.js';
 import { machineInfo, markdownTable, writeBenchSection } from './lib/report.js';
 import { cpuSeconds, peakRssMb, startSimChild } from './lib/sim-process.js';
+import { percentile } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -180,12 +181,6 @@ class Rollouts {
       w.done(nowMs() - w.sentAt);
     }
   }
-}
-
-function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
 interface Phase {

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { machineInfo, writeBenchSection } from './lib/report.js';
 import { peakRssMb, startSimChild } from './lib/sim-process.js';
+import { median, percentile } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -93,13 +94,6 @@ function pod(ns: string, i: number) {
     },
   };
 }
-
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-const median = (xs: number[]) => percentile(xs, 50);
 
 async function main(): Promise<void> {
   const sim = await startSimChild({ ...(process.env.SIM_PROF ? { profileDir: process.env.SIM_PROF } : {}) });
