@@ -141,11 +141,16 @@ async function watcherRole(): Promise<void> {
   });
   const t0 = nowMs();
   await watcher.start();
-  emit({ type: 'ready', startMs: nowMs() - t0, incidents: watcher.incidents().length });
+  const cpu = process.cpuUsage();
+  const t1 = nowMs();
+  emit({ type: 'ready', startMs: t1 - t0, incidents: watcher.incidents().length });
   for await (const line of createInterface({ input: process.stdin })) {
     if (line !== 'stop') continue;
     await watcher.stop();
-    emit({ type: 'final', maxRssKb: process.resourceUsage().maxRSS, heapMb: process.memoryUsage().heapUsed / 2 ** 20 });
+    const used = process.cpuUsage(cpu);
+    const cpuShare = (used.user + used.system) / 1000 / (nowMs() - t1);
+    const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+    emit({ type: 'final', maxRssKb: process.resourceUsage().maxRSS, heapMb, cpuShare });
     // Let the CPU profile (--cpu-prof) be written on a normal exit.
     process.exit(0);
   }
@@ -441,7 +446,7 @@ async function partB(script: string, url: string, kubeconfig: string, workloads:
   driver.close();
   const peak = peakRssMb(watcher.proc.pid ?? 0);
   watcher.send('stop');
-  const final = await watcher.next<{ maxRssKb: number; heapMb: number }>((o) => o.type === 'final');
+  const final = await watcher.next<{ maxRssKb: number; heapMb: number; cpuShare: number }>((o) => o.type === 'final');
   await new Promise((r) => watcher.proc.once('exit', r));
   const watcherMs = load.latencies.map((l, i) => l - (load.delivery[i] ?? Number.NaN));
   const p50 = percentile(load.latencies, 50);
@@ -451,6 +456,7 @@ async function partB(script: string, url: string, kubeconfig: string, workloads:
   if (load.unexpected.length) console.log(`unexpected incidents: ${load.unexpected.slice(0, 10).join(', ')}`);
   return [
     row('watcher start: list + watch 26 kinds, first full pass', `${fmt(ready.startMs)} ms`),
+    row('watcher CPU from sync to stop (stream and drain)', `${Math.round(final.cpuShare * 100)}% of one core`),
     row(
       `pod status changes sent (${values.rate}/s for ${values.seconds} s)`,
       `${fmt(achieved)}/s, ${load.errors} errors`,

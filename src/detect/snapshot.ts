@@ -27,10 +27,8 @@ interface Meta {
   readonly metadata?: { readonly name?: string; readonly namespace?: string };
 }
 
-function keyOf(kind: KindName, obj: Meta): string | undefined {
-  const name = obj.metadata?.name;
-  if (!name) return undefined;
-  return isClusterScoped(kind) ? name : `${obj.metadata?.namespace ?? 'default'}/${name}`;
+function nsOf(kind: KindName, obj: Meta): string {
+  return isClusterScoped(kind) ? '' : (obj.metadata?.namespace ?? 'default');
 }
 
 /**
@@ -38,7 +36,9 @@ function keyOf(kind: KindName, obj: Meta): string | undefined {
  * Lists are cached per namespace and invalidated per kind on change, so repeated analyzer reads are cheap.
  */
 export class SnapshotStore implements ClusterSnapshot {
-  private readonly objects = new Map<KindName, Map<string, unknown>>();
+  // kind -> namespace ('' for cluster-scoped) -> name -> object: a namespace's objects are found without
+  // walking every object of the kind, and a change invalidates only its own namespace's cached list.
+  private readonly objects = new Map<KindName, Map<string, Map<string, unknown>>>();
   private readonly listCache = new Map<KindName, Map<string, readonly unknown[]>>();
   private readonly eventsByUid = new Map<string, CoreV1Event[]>();
   private readonly sortedUids = new Set<string>();
@@ -55,32 +55,52 @@ export class SnapshotStore implements ClusterSnapshot {
     return this.clock();
   }
 
-  upsert<K extends KindName>(kind: K, obj: KindMap[K]): void {
-    const key = keyOf(kind, obj as Meta);
-    if (key === undefined) return;
-    let byKey = this.objects.get(kind);
-    if (!byKey) {
-      byKey = new Map();
-      this.objects.set(kind, byKey);
+  private bucket(kind: KindName, ns: string, create: boolean): Map<string, unknown> | undefined {
+    let byNs = this.objects.get(kind);
+    if (!byNs) {
+      if (!create) return undefined;
+      byNs = new Map();
+      this.objects.set(kind, byNs);
     }
+    let byName = byNs.get(ns);
+    if (!byName && create) {
+      byName = new Map();
+      byNs.set(ns, byName);
+    }
+    return byName;
+  }
+
+  private invalidate(kind: KindName, ns: string): void {
+    const cache = this.listCache.get(kind);
+    if (!cache) return;
+    cache.delete(ns);
+    cache.delete('');
+  }
+
+  upsert<K extends KindName>(kind: K, obj: KindMap[K]): void {
+    const name = (obj as Meta).metadata?.name;
+    if (!name) return;
+    const ns = nsOf(kind, obj as Meta);
+    const byName = this.bucket(kind, ns, true) as Map<string, unknown>;
     if (kind === 'Event') {
-      const previous = byKey.get(key) as CoreV1Event | undefined;
+      const previous = byName.get(name) as CoreV1Event | undefined;
       if (previous) this.unindexEvent(previous);
       this.indexEvent(obj as CoreV1Event);
     }
-    byKey.set(key, obj);
-    this.listCache.delete(kind);
+    byName.set(name, obj);
+    this.invalidate(kind, ns);
   }
 
   remove<K extends KindName>(kind: K, obj: KindMap[K]): void {
-    const key = keyOf(kind, obj as Meta);
-    const byKey = this.objects.get(kind);
-    if (key === undefined || !byKey) return;
-    const previous = byKey.get(key);
-    if (previous === undefined) return;
+    const name = (obj as Meta).metadata?.name;
+    if (!name) return;
+    const ns = nsOf(kind, obj as Meta);
+    const byName = this.bucket(kind, ns, false);
+    const previous = byName?.get(name);
+    if (!byName || previous === undefined) return;
     if (kind === 'Event') this.unindexEvent(previous as CoreV1Event);
-    byKey.delete(key);
-    this.listCache.delete(kind);
+    byName.delete(name);
+    this.invalidate(kind, ns);
   }
 
   list<K extends KindName>(kind: K, namespace?: string): readonly KindMap[K][] {
@@ -92,16 +112,19 @@ export class SnapshotStore implements ClusterSnapshot {
     }
     let items = cache.get(scope);
     if (!items) {
-      const all = [...(this.objects.get(kind)?.values() ?? [])] as Meta[];
-      items = scope === '' ? all : all.filter((o) => (o.metadata?.namespace ?? 'default') === scope);
+      const byNs = this.objects.get(kind);
+      items =
+        scope === '' && !isClusterScoped(kind)
+          ? [...(byNs?.values() ?? [])].flatMap((m) => [...m.values()])
+          : [...(byNs?.get(scope)?.values() ?? [])];
       cache.set(scope, items);
     }
     return items as readonly KindMap[K][];
   }
 
   get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined {
-    const key = isClusterScoped(kind) ? name : `${namespace ?? 'default'}/${name}`;
-    return this.objects.get(kind)?.get(key) as KindMap[K] | undefined;
+    const ns = isClusterScoped(kind) ? '' : (namespace ?? 'default');
+    return this.objects.get(kind)?.get(ns)?.get(name) as KindMap[K] | undefined;
   }
 
   eventsFor(uid: string): readonly CoreV1Event[] {

@@ -213,6 +213,8 @@ export class IncidentWatcher {
     const add = (kind: KindName, obj: HasMetadata) => targets.set(refKey(refOf(kind, obj)), { kind, obj });
     for (const { kind, obj } of batch) {
       const workload = WORKLOAD_KINDS.has(kind) ? owningWorkload(kind, obj, this.snapshot) : refOf(kind, obj);
+      // A burst often touches several pods of one workload: gather its members once.
+      if (workloads.has(refKey(workload))) continue;
       workloads.set(refKey(workload), workload);
       if (!WORKLOAD_KINDS.has(kind)) {
         if (this.snapshot.get(kind, obj.metadata?.namespace, obj.metadata?.name ?? '')) add(kind, obj);

@@ -5,7 +5,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { type KindName, SnapshotStore } from '../detect/index.js';
 import { type Connection, type KubeError, toKubeError } from './connect.js';
-import { KIND_APIS, stripSecretValues } from './kind-apis.js';
+import { collectionPath, KIND_APIS, listRaw, stripSecretValues } from './kind-apis.js';
 import { ServerClock } from './server-clock.js';
 
 export interface ReadOptions {
@@ -48,7 +48,7 @@ export async function readCluster(conn: Connection, options: ReadOptions = {}): 
     KIND_APIS.map(async (api) => {
       requests++;
       try {
-        const list = await api.list(conn.kc, api.namespaced ? options.namespace : undefined);
+        const list = await listRaw(conn.kc, collectionPath(api, options.namespace));
         for (const item of list.items)
           snapshot.upsert(api.kind as KindName, stripSecretValues(api.kind, item) as never);
         return undefined;

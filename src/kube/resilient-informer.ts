@@ -4,8 +4,7 @@
 
 import * as k8s from '@kubernetes/client-node';
 import { type KubeError, toKubeError } from './connect.js';
-import type { KindApi } from './kind-apis.js';
-import { stripSecretValues } from './kind-apis.js';
+import { collectionPath, type KindApi, listRaw, stripSecretValues } from './kind-apis.js';
 
 export interface InformerHandlers {
   onAdd(obj: unknown): void;
@@ -47,12 +46,23 @@ export function resilientInformer(
   const max = options.maxBackoffMs ?? 30_000;
   const watchdogMs = options.watchdogMs ?? 300_000;
   const ns = api.namespaced ? options.namespace : undefined;
-  const path = ns ? api.path.replace(/\/([a-z]+)$/, `/namespaces/${ns}/$1`) : api.path;
-  const informer = k8s.makeInformer(
-    kc,
-    path,
-    () => api.list(kc, ns) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>,
-  );
+  const path = collectionPath(api, ns);
+  // Lists in pages of 500, as client-go's reflector does, so a 10,000-pod collection is never one response in
+  // memory. The watch resumes from the first page's resourceVersion: a real apiserver serves every page from
+  // that snapshot, and a server that does not is still covered, since the watch replays what changed after it.
+  const list = async () => {
+    const items: unknown[] = [];
+    let resourceVersion: string | undefined;
+    let cont: string | undefined;
+    do {
+      const page = await listRaw(kc, path, { limit: '500', ...(cont ? { continue: cont } : {}) });
+      resourceVersion ??= page.metadata?.resourceVersion;
+      for (const item of page.items) items.push(item);
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+    return { items, metadata: { resourceVersion } } as k8s.KubernetesListObject<k8s.KubernetesObject>;
+  };
+  const informer = k8s.makeInformer(kc, path, list);
 
   let running = false;
   let stopping = false;
