@@ -20,6 +20,7 @@ import { resolvePolicy } from '../src/remedy/policy.js';
 import type { PolicyConfig } from '../src/remedy/types.js';
 import { RESOURCES, type ResourceInfo } from '../src/sim/resources.js';
 import { applyScenario, getScenario, type Scenario } from '../src/sim/scenarios/index.js';
+import { crashAfterRollout } from '../src/sim/scenarios/variants.js';
 import { type Simulator, startSimulator } from '../src/sim/simulator.js';
 import { machineInfo, writeBenchSection } from './lib/report.js';
 
@@ -43,38 +44,6 @@ function resource(plural: string, group = ''): ResourceInfo {
 const PODS = resource('pods');
 const EVENTS = resource('events');
 const DEPLOYMENTS = resource('deployments', 'apps');
-
-/** The busybox crash-after-rollout variant the runbook tests use: a good Deployment, then a command that exits 1. */
-function crashAfterRollout(): Scenario {
-  const manifest = (command: readonly string[]) => `apiVersion: v1
-kind: Namespace
-metadata: { name: crash-after-rollout }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: worker, namespace: crash-after-rollout }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: worker } }
-  template:
-    metadata: { labels: { app: worker } }
-    spec:
-      containers:
-        - name: worker
-          image: busybox:1.36
-          command: ${JSON.stringify(command)}
-          resources: { limits: { memory: 64Mi } }
-`;
-  return {
-    ...scenario('memory-hog'),
-    name: 'crash-after-rollout',
-    title: 'a rollout whose new command exits 1',
-    namespace: 'crash-after-rollout',
-    manifests: manifest(['sh', '-c', 'sleep 100000']),
-    stages: [manifest(['sh', '-c', 'echo "fatal: cannot parse config" >&2; exit 1'])],
-    expect: { failureClass: 'CrashLoopBackOff', workload: { kind: 'Deployment', name: 'worker' } },
-  };
-}
 
 function scenario(name: string): Scenario {
   const s = getScenario(name);

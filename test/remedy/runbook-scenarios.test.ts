@@ -8,6 +8,7 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { Incident } from '../../src/detect/index.js';
 import { applyApproved, type RemedyDeps, remediate } from '../../src/remedy/engine.js';
 import { applyScenario, getScenario, type Scenario } from '../../src/sim/scenarios/index.js';
+import { crashAfterRollout } from '../../src/sim/scenarios/variants.js';
 import { depsFor, useRemedySimulator, waitForIncident } from './fixture.js';
 
 const fx = useRemedySimulator();
@@ -44,37 +45,7 @@ function assertRolledOut(d: Awaited<ReturnType<typeof deployment>>) {
   assert.equal(d.status?.updatedReplicas, want);
 }
 
-/** A good busybox Deployment, then an update whose command exits 1: a crash loop that began with a rollout. */
-const CRASH: Scenario = {
-  ...scenario('memory-hog'),
-  name: 'crash-after-rollout',
-  namespace: 'crash-after-rollout',
-  manifests: deploymentYaml(['sh', '-c', 'sleep 100000']),
-  stages: [deploymentYaml(['sh', '-c', 'echo "fatal: cannot parse config" >&2; exit 1'])],
-  expect: { failureClass: 'CrashLoopBackOff', workload: { kind: 'Deployment', name: 'worker' } },
-};
-
-function deploymentYaml(command: readonly string[]): string {
-  return `apiVersion: v1
-kind: Namespace
-metadata: { name: crash-after-rollout }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: worker, namespace: crash-after-rollout }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: worker } }
-  template:
-    metadata: { labels: { app: worker } }
-    spec:
-      containers:
-        - name: worker
-          image: busybox:1.36
-          command: ${JSON.stringify(command)}
-          resources: { limits: { memory: 64Mi } }
-`;
-}
+const CRASH: Scenario = crashAfterRollout();
 
 describe('runbook repairs on the simulator', { concurrency: true }, () => {
   it('memory-hog: OOMKilled → memory limit raised ×2 per step within bounds → verified → resolved', async () => {
