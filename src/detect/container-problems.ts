@@ -238,7 +238,10 @@ function viewProblems(ctx: Ctx, view: ContainerView): Problem[] {
   if (waiting?.reason && START_REASONS.has(waiting.reason))
     return [startProblem(view, waiting.reason, waiting.message ?? '')];
   if (current?.reason === 'OOMKilled') return [oomProblem(ctx, view, current, 'terminated')];
-  if (current && current.exitCode !== 0) return [exitedProblem(ctx, view, current)];
+  // A crash loop passes through "terminated" between back-offs: once the container has restarted, keep calling
+  // it a crash loop there, or its class (and so its fingerprint) would flap with every restart.
+  if (current && current.exitCode !== 0)
+    return [view.status.restartCount >= 1 ? crashProblem(ctx, view, undefined) : exitedProblem(ctx, view, current)];
   // Running (or waiting to start) again: the last termination is the evidence k8sgpt never looks at.
   if (last?.reason === 'OOMKilled' && (isRecent(ctx, last) || rate >= OOM_RATE_PER_HOUR)) {
     return [oomProblem(ctx, view, last, state?.running ? 'running again' : 'restarting')];

@@ -15,6 +15,7 @@ import {
   runningStatus,
   SEC,
   terminated,
+  terminatedStatus,
   waitingStatus,
 } from '../fixtures/index.js';
 
@@ -168,6 +169,15 @@ describe('Pod analyzer: crashes', () => {
     const f = only(await run([p]));
     assert.equal(f.container, 'migrate');
     assert.match(f.summary, /^init container "migrate" in CrashLoopBackOff: exits with code 2/);
+  });
+
+  it('keeps calling a restarted container that just exited a crash loop, so the class does not flap', async () => {
+    const first = only(await run([pod('once', { statuses: [terminatedStatus(1, 'Error', ago(5 * SEC))] })]));
+    assert.equal(first.failureClass, 'ContainerError', 'the very first exit is only an error');
+    const again = only(
+      await run([pod('again', { statuses: [terminatedStatus(1, 'Error', ago(5 * SEC), { restartCount: 2 })] })]),
+    );
+    assert.equal(again.failureClass, 'CrashLoopBackOff', 'between back-offs a restarted container is still looping');
   });
 
   it('reports a container that keeps restarting between crashes while Running', async () => {
