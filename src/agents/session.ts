@@ -6,6 +6,7 @@ import type { ToolCall } from '../llm/chat-model.js';
 import type { Approver, AuditEntry } from '../tools/executor.js';
 import { kubectlTool } from '../tools/kubectl-tool.js';
 import type { Tool } from '../tools/tool.js';
+import { webSearchTool } from '../tools/web-search-tool.js';
 import { runbookTool } from './runbooks.js';
 import { createToolHost, type ToolHost } from './tool-host.js';
 import { diagnoseTool } from './tools/diagnose-tool.js';
@@ -46,6 +47,14 @@ export function teamTools(conn: Connection, flags: ClusterFlags, env: NodeJS.Pro
       context: conn.context,
       defaultNamespace: conn.namespace,
     }) as unknown as Tool,
+    ...(env.TAVILY_API_KEY
+      ? [
+          webSearchTool({
+            apiKey: env.TAVILY_API_KEY,
+            ...(env.TAVILY_BASE_URL ? { baseUrl: env.TAVILY_BASE_URL } : {}),
+          }) as unknown as Tool,
+        ]
+      : []),
   ];
 }
 
