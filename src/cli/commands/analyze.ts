@@ -13,6 +13,7 @@ import { analyzeSnapshot, formatIncidents, OUTPUT_FORMATS, type OutputFormat } f
 import { readCluster } from '../../kube/cluster-reader.js';
 import { connect, probe } from '../../kube/connect.js';
 import { type MemoryManager, memoryDir, openMemory, resolveStateDir } from '../../memory/index.js';
+import { CLUSTER_FLAGS } from '../cluster-flags.js';
 import { CliError, type Command } from '../command.js';
 
 const USAGE = `Usage: kubemend analyze [--kubeconfig PATH] [--context NAME] [-n NAMESPACE | -A] [--filter KIND ...] [-o table|json|yaml]
@@ -45,9 +46,7 @@ export const analyzeCommand: Command = {
     const { values } = parseArgs({
       args: [...argv],
       options: {
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
+        ...CLUSTER_FLAGS,
         'all-namespaces': { type: 'boolean', short: 'A' },
         filter: { type: 'string', multiple: true },
         output: { type: 'string', short: 'o', default: 'table' },

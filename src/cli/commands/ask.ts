@@ -3,6 +3,7 @@ import { resolveCommandModels, usageLine } from '../../agents/models.js';
 import { openCluster, showCall, teamHost } from '../../agents/session.js';
 import { runTeam } from '../../agents/supervisor.js';
 import { formatTrace } from '../../agents/trace.js';
+import { CLUSTER_FLAGS } from '../cluster-flags.js';
 import { CliError, type Command } from '../command.js';
 
 const USAGE = `Usage: kubemend ask "QUESTION" [--model NAME] [--kubeconfig PATH] [--context NAME] [-n NAMESPACE] [--verbose]
@@ -34,9 +35,7 @@ export const askCommand: Command = {
       allowPositionals: true,
       options: {
         model: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
+        ...CLUSTER_FLAGS,
         verbose: { type: 'boolean' },
       },
     });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runChat } from '../../agents/chat-session.js';
 import { resolveCommandModels } from '../../agents/models.js';
 import { openCluster, teamHost } from '../../agents/session.js';
+import { CLUSTER_FLAGS } from '../cluster-flags.js';
 import { CliError, type Command } from '../command.js';
 
 const USAGE = `Usage: kubemend chat [--model NAME] [--kubeconfig PATH] [--context NAME] [-n NAMESPACE] [--verbose]
@@ -28,9 +29,7 @@ export const chatCommand: Command = {
       args: [...argv],
       options: {
         model: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
+        ...CLUSTER_FLAGS,
         verbose: { type: 'boolean' },
       },
     });

@@ -7,6 +7,7 @@ import { connect, probe } from '../../kube/connect.js';
 import { BitcaskError, memoryDir, openMemory, resolveStateDir } from '../../memory/index.js';
 import { loadNotifyConfig } from '../../notify/index.js';
 import type { RemedyMode } from '../../remedy/types.js';
+import { CLUSTER_FLAGS } from '../cluster-flags.js';
 import { CliError, type Command } from '../command.js';
 
 const USAGE = `Usage: kubemend run [--kubeconfig F] [--context C] [--mode suggest|approve|auto] [--state-dir DIR] [-n NS] [--model NAME] [--log-format auto|json|text]
@@ -43,11 +44,9 @@ export const runCommand: Command = {
     const { values } = parseArgs({
       args: [...argv],
       options: {
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
+        ...CLUSTER_FLAGS,
         mode: { type: 'string' },
         'state-dir': { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
         model: { type: 'string' },
         'log-format': { type: 'string', default: 'auto' },
       },
