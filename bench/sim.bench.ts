@@ -302,8 +302,8 @@ async function main(): Promise<void> {
     title: 'Simulator API server (`npm run bench:sim`)',
     machine: machineInfo(),
     notes: [
-      `${PODS} pods in ${NAMESPACES} namespaces; the simulator runs in its own process (controllers off: this measures the API server), the bench process plays every client.`,
-      "Watchers parse every event with JSON.parse; lag is the time from just before the PATCH is sent to the watcher parsing the event (both processes share the machine's 2 cores).",
+      `${PODS} pods in ${NAMESPACES} namespaces; the simulator runs in its own process (controllers off: this measures the API server); the bench process sends the requests and the 50 watchers run in two watcher processes of their own.`,
+      "Watchers parse every event with JSON.parse; lag is the time from just before the PATCH is sent to the watcher parsing the event (all processes share the machine's 2 cores).",
       "kubectl times include process start and the dispatcher's /version probe. With default paging, kubectl's own client-side rate limiter (5 requests/s) waits ~200 ms between the 20 pages (visible with -v=6: each page is served in 2-4 ms); a real kube-apiserver gets the same client behaviour.",
     ],
     header: ['case', 'result', 'target', ''],
