@@ -121,23 +121,31 @@ function selectorImmutable(obj: KubeObject, old: KubeObject | undefined): FieldC
     : [invalid('spec.selector', goLabelSelector(next), IMMUTABLE)];
 }
 
+/**
+ * Selector and pod-template checks Deployments and ReplicaSets share, in the real validator's order (it words a
+ * ReplicaSet's empty selector and its activeDeadlineSeconds the same way for both kinds).
+ */
+function replicatedTemplateChecks(spec: JsonRecord): FieldCause[] {
+  const causes = selectorChecks(spec.selector, 'spec.selector', 'deployment');
+  if (!selectorIsValid(spec.selector))
+    return [...causes, invalid('spec.selector', goLabelSelector(spec.selector), 'invalid label selector')];
+  return [
+    ...causes,
+    ...selectorMismatch(spec.selector, spec.template, 'spec.template'),
+    ...validatePodTemplate(spec.template, 'spec.template'),
+    ...longRunningTemplate(
+      spec.template,
+      'spec.template',
+      forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'),
+    ),
+  ];
+}
+
 export function validateDeployment(d: KubeObject, old?: KubeObject): FieldCause[] {
   const spec = rec(d.spec);
   const causes = nonNegative('spec.replicas', spec.replicas);
   if (spec.selector == null) return [...causes, required('spec.selector')];
-  causes.push(...selectorChecks(spec.selector, 'spec.selector', 'deployment'));
-  if (!selectorIsValid(spec.selector))
-    causes.push(invalid('spec.selector', goLabelSelector(spec.selector), 'invalid label selector'));
-  else
-    causes.push(
-      ...selectorMismatch(spec.selector, spec.template, 'spec.template'),
-      ...validatePodTemplate(spec.template, 'spec.template'),
-      ...longRunningTemplate(
-        spec.template,
-        'spec.template',
-        forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'),
-      ),
-    );
+  causes.push(...replicatedTemplateChecks(spec));
   causes.push(...deploymentStrategy(rec(spec.strategy), 'spec.strategy'));
   causes.push(...nonNegative('spec.minReadySeconds', spec.minReadySeconds));
   causes.push(...nonNegative('spec.revisionHistoryLimit', spec.revisionHistoryLimit));
@@ -158,20 +166,7 @@ export function validateReplicaSet(rs: KubeObject, old?: KubeObject): FieldCause
     ...nonNegative('spec.replicas', spec.replicas),
     ...nonNegative('spec.minReadySeconds', spec.minReadySeconds),
   ];
-  // The real validator names a ReplicaSet's empty selector with the Deployment's wording.
-  causes.push(...selectorChecks(spec.selector, 'spec.selector', 'deployment'));
-  if (!selectorIsValid(spec.selector))
-    causes.push(invalid('spec.selector', goLabelSelector(spec.selector), 'invalid label selector'));
-  else
-    causes.push(
-      ...selectorMismatch(spec.selector, spec.template, 'spec.template'),
-      ...validatePodTemplate(spec.template, 'spec.template'),
-      ...longRunningTemplate(
-        spec.template,
-        'spec.template',
-        forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'),
-      ),
-    );
+  causes.push(...replicatedTemplateChecks(spec));
   return [...causes, ...selectorImmutable(rs, old)];
 }
 
